@@ -1,0 +1,2 @@
+import { X } from '@infergate/serving-contract';
+console.log(X);

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.cjs'),
+  displayName: 'inference-log-sinks',
+  rootDir: __dirname,
+};

@@ -1,0 +1,5 @@
+export * from './backend-kind';
+export * from './backend-error';
+export * from './backend-factory';
+export * from './serving-backend';
+export * from './tf-serving-paths';

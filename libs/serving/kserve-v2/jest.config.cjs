@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.cjs'),
+  displayName: 'serving-kserve-v2',
+  rootDir: __dirname,
+};
