@@ -1,0 +1,2 @@
+export * from './inference-log.record';
+export * from './inference-log.schema';

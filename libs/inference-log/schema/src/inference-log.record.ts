@@ -1,0 +1,31 @@
+/**
+ * One request/response pair, as Hopsworks' `inferencelog` record (schema v1, subject `inferenceschema`).
+ * Field names, types and order are the wire contract that users' consumers decode with.
+ */
+export interface InferenceLogRecord {
+  /** The serving's id. */
+  modelId: number;
+  /** The serving's name. */
+  modelName: string;
+  /** The version that answered: the URL's version, else the serving's configured one. */
+  modelVersion: number;
+  /** Epoch milliseconds (Avro long; exact up to 2^53). */
+  requestTimestamp: number;
+  /** The backend's HTTP status, 4xx/5xx included. */
+  responseHttpCode: number;
+  /** The caller's request body as sent (UTF-8). */
+  inferenceRequest: string;
+  /** The backend's response body as received (UTF-8). */
+  inferenceResponse: string;
+}
+
+/** Schema v2 adds the model server's name (Hopsworks 0.10). */
+export interface InferenceLogRecordV2 extends InferenceLogRecord {
+  servingType: string;
+}
+
+/** Schema v3 adds model server and serving tool names (Hopsworks 2.2). */
+export interface InferenceLogRecordV3 extends InferenceLogRecord {
+  modelServer: string;
+  servingTool: string;
+}

@@ -1,0 +1,2 @@
+export * from './kafka.testing';
+export * from './ports.testing';
