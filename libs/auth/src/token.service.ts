@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import type { UserRole } from '@infergate/store';
+import { AuthError, AuthErrorCode } from './auth.error';
+import type { Principal } from './principal';
+
+export const JWT_SECRET = Symbol('infergate.auth.jwt-secret');
+export const JWT_SETTINGS = Symbol('infergate.auth.jwt-settings');
+
+export interface JwtSettings {
+  readonly expirySeconds: number;
+  readonly issuer: string;
+}
+
+/** Audiences Hopsworks' inference endpoint accepts; tokens from /auth/login carry `api`. */
+const AUDIENCES = ['api', 'job', 'serving'] as const;
+
+interface Claims {
+  sub: string;
+  email: string;
+  roles: UserRole[];
+}
+
+@Injectable()
+export class TokenService {
+  constructor(
+    @Inject(JWT_SECRET) private readonly secret: string,
+    @Inject(JWT_SETTINGS) private readonly settings: JwtSettings,
+  ) {}
+
+  issue(principal: Principal): string {
+    const claims: Claims = { sub: String(principal.userId), email: principal.email, roles: [...principal.roles] };
+    return jwt.sign(claims, this.secret, {
+      algorithm: 'HS256',
+      expiresIn: this.settings.expirySeconds,
+      issuer: this.settings.issuer,
+      audience: 'api',
+    });
+  }
+
+  /** Verifies signature (HS256 only: `alg: none` and algorithm swaps are refused), issuer, audience, expiry. */
+  verify(token: string): Principal {
+    let claims: jwt.JwtPayload & Partial<Claims>;
+    try {
+      claims = jwt.verify(token, this.secret, {
+        algorithms: ['HS256'],
+        issuer: this.settings.issuer,
+        audience: [...AUDIENCES],
+        clockTolerance: 5,
+      }) as jwt.JwtPayload & Partial<Claims>;
+    } catch (error) {
+      throw new AuthError(AuthErrorCode.INVALID_TOKEN, `Invalidated token: ${(error as Error).message}`);
+    }
+    const userId = Number(claims.sub);
+    if (!Number.isInteger(userId) || typeof claims.email !== 'string' || !Array.isArray(claims.roles)) {
+      throw new AuthError(AuthErrorCode.INVALID_TOKEN, 'Invalidated token: missing claims');
+    }
+    return { userId, email: claims.email, roles: claims.roles };
+  }
+}
