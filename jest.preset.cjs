@@ -45,5 +45,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
+  setupFiles: ['reflect-metadata'],
   clearMocks: true,
+  testTimeout: 30000,
 };

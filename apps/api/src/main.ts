@@ -1,2 +1,17 @@
-import { X } from '@infergate/serving-contract';
-console.log(X);
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfig } from './config/load-config';
+import { createApp } from './create-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.http.port, config.http.host);
+  new Logger('App').log(`listening on http://${config.http.host}:${config.http.port} (docs at /docs)`);
+}
+
+main().catch((error: unknown) => {
+  // Config errors name the variables to fix; print them plainly rather than as a stack.
+  console.error(error instanceof Error && error.name === 'ConfigError' ? error.message : error);
+  process.exit(1);
+});

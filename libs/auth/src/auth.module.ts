@@ -16,6 +16,7 @@ export class AuthModule {
   static forRootAsync(options: { useFactory: (...args: never[]) => AuthOptions; inject?: never[] }): DynamicModule {
     return {
       module: AuthModule,
+      global: true,
       providers: [
         { provide: AUTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
         {

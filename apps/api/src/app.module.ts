@@ -1,0 +1,73 @@
+import { Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuthGuard, AuthModule } from '@infergate/auth';
+import { ServingRegistryModule } from '@infergate/serving-registry';
+import { StoreModule } from '@infergate/store';
+import { AuthController } from './auth/auth.controller';
+import { BootstrapModule } from './bootstrap/bootstrap.module';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { HealthController } from './health/health.controller';
+import { ParsedBodyMiddleware } from './http/parsed-body.middleware';
+import { RawBodyMiddleware } from './http/raw-body.middleware';
+import { createValidationPipe } from './http/validation.pipe';
+import { InferenceController } from './inference/inference.controller';
+import { InferenceModule } from './inference/inference.module';
+import { InferenceLogModule } from './inference-log/inference-log.module';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsModule } from './metrics/metrics.module';
+
+/**
+ * The gateway. Built from a validated AppConfig so tests construct exactly what production runs;
+ * global guard, pipe and filter are APP_* providers for the same reason.
+ */
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        { module: class ConfigModule {}, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        StoreModule.forRootAsync({ useFactory: () => ({ sqlitePath: config.sqlitePath }) }),
+        AuthModule.forRootAsync({
+          useFactory: () => ({
+            jwtSecret: config.auth.jwtSecret,
+            jwtExpirySeconds: config.auth.jwtExpirySeconds,
+            jwtIssuer: 'infergate',
+            allowedFalseLogins: 5,
+          }),
+        }),
+        ServingRegistryModule.forRootAsync({
+          useFactory: () => ({
+            tensorflowServing: { defaultTimeoutMs: config.backends.timeoutMs },
+            onnx: {
+              repositoryDir: config.backends.modelRepository,
+              intraOpNumThreads: config.backends.onnxIntraOpThreads,
+              pollIntervalMs: config.backends.modelPollIntervalMs,
+            },
+            logger: new Logger('Backends'),
+          }),
+        }),
+        TerminusModule.forRoot({ logger: false }),
+        MetricsModule,
+        InferenceLogModule,
+        InferenceModule,
+        BootstrapModule,
+      ],
+      controllers: [AuthController, HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+    consumer.apply(RawBodyMiddleware).forRoutes(InferenceController);
+    // Management controllers get parsed JSON/form bodies; list each one here as it is added.
+    consumer.apply(ParsedBodyMiddleware).forRoutes(AuthController);
+  }
+}

@@ -1,0 +1,26 @@
+/** The typed configuration every module receives (built from Environment in load-config.ts). */
+export interface AppConfig {
+  readonly http: { readonly port: number; readonly host: string; readonly maxRequestBytes: number };
+  readonly dataDir: string;
+  readonly sqlitePath: string;
+  /** null = embedded default: no Kafka, Avro files under dataDir. */
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string } | null;
+  readonly admin: { readonly email: string; readonly password?: string };
+  readonly auth: { readonly jwtSecret?: string; readonly jwtExpirySeconds: number };
+  readonly backends: {
+    readonly timeoutMs: number;
+    readonly modelRepository: string;
+    readonly onnxIntraOpThreads: number;
+    readonly modelPollIntervalMs: number;
+  };
+  readonly inferenceLog: {
+    readonly directory: string;
+    readonly capacity: number;
+    readonly batchSize: number;
+    readonly lingerMs: number;
+    readonly fsync: boolean;
+  };
+  readonly logLevel: 'log' | 'warn' | 'error';
+}
+
+export const APP_CONFIG = Symbol('infergate.app-config');

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** The standalone model server's settings, validated once at boot. */
+export interface ModelServerConfig {
+  readonly host: string;
+  readonly restPort: number;
+  readonly modelRepository: string;
+  readonly intraOpThreads: number | undefined;
+  readonly pollIntervalMs: number;
+  readonly maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+interface Setting {
+  readonly flag: string;
+  readonly env: string;
+}
+
+const HOST: Setting = { flag: 'host', env: 'MODEL_SERVER_HOST' };
+const PORT: Setting = { flag: 'rest-port', env: 'MODEL_SERVER_PORT' };
+const REPOSITORY: Setting = { flag: 'model-repository', env: 'MODEL_REPOSITORY' };
+const THREADS: Setting = { flag: 'intra-op-threads', env: 'MODEL_SERVER_INTRA_OP_THREADS' };
+const POLL: Setting = { flag: 'poll-interval-ms', env: 'MODEL_SERVER_POLL_INTERVAL_MS' };
+const MAX_BODY: Setting = { flag: 'max-body-bytes', env: 'MODEL_SERVER_MAX_BODY_BYTES' };
+const KNOWN_FLAGS = new Set([HOST, PORT, REPOSITORY, THREADS, POLL, MAX_BODY].map((s) => s.flag));
+
+/**
+ * Reads `--flag=value` / `--flag value` arguments, falling back to environment variables, then defaults:
+ * TF Serving's REST port 8501, 127.0.0.1, the repository's own `models/` directory, polling every second
+ * (TF Serving's file_system_poll_wait_seconds) and a 64 MiB body limit.
+ */
+export function loadModelServerConfig(
+  argv: readonly string[] = process.argv.slice(2),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  startDir = __dirname,
+): ModelServerConfig {
+  const flags = parseFlags(argv);
+  const get = (s: Setting): string | undefined => flags.get(s.flag) ?? (env[s.env] || undefined);
+  const int = (s: Setting, fallback: number | undefined, min: number): number | undefined => {
+    const raw = get(s);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${s.flag} / ${s.env} must be an integer >= ${min}, got "${raw}"`);
+    return n;
+  };
+  const port = int(PORT, 8501, 0)!;
+  if (port > 65535) throw new ConfigError(`--${PORT.flag} / ${PORT.env} must be a TCP port, got ${port}`);
+  const repository = get(REPOSITORY);
+  return {
+    host: get(HOST) ?? '127.0.0.1',
+    restPort: port,
+    modelRepository: path.resolve(repository ?? path.join(findRepoRoot(startDir), 'models')),
+    intraOpThreads: int(THREADS, undefined, 1),
+    pollIntervalMs: int(POLL, 1000, 0)!,
+    maxBodyBytes: int(MAX_BODY, 64 * 1024 * 1024, 1)!,
+  };
+}
+
+function parseFlags(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!KNOWN_FLAGS.has(name)) throw new ConfigError(`unknown option --${name}; known: ${[...KNOWN_FLAGS].map((f) => `--${f}`).join(', ')}`);
+    let value: string | undefined = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+    value = value.trim();
+    flags.set(name, value);
+  }
+  return flags;
+}
+
+/** The workspace root (where nx.json lives), whether running from sources, dist/ or a tmp build. */
+function findRepoRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(path.join(dir, 'nx.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}

@@ -1,0 +1,7 @@
+export * from './lib/model-server';
+export * from './lib/errors/serving-error';
+export * from './lib/repository/model-server-logger';
+export * from './lib/json/json-parser';
+export * from './lib/json/json-document';
+export * from './lib/json/json-parse-error';
+export * from './lib/json/decimal-format';

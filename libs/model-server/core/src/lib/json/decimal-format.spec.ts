@@ -1,0 +1,42 @@
+import { formatDouble, formatFloat, formatG } from './decimal-format';
+
+describe('TF Serving float formatting', () => {
+  it('matches the examples of json_tensor_test', () => {
+    const f32 = (v: number) => formatFloat(Math.fround(v));
+    expect([9e6, 999999, 0.5, 0.0003, 3e-5, 555557.5].map(f32)).toEqual([
+      '9e+06',
+      '999999.0',
+      '0.5',
+      '0.0003',
+      '3e-05',
+      '555557.5',
+    ]);
+    expect(f32(1435774380)).toBe('1.43577434e+09');
+    expect(f32(-0)).toBe('-0.0');
+    expect(f32(0.2)).toBe('0.2');
+    expect(f32(3.5)).toBe('3.5');
+  });
+
+  it('falls back to %.9g / %.17g when six digits do not round-trip', () => {
+    expect(formatFloat(Math.fround(0.1234567))).toBe('0.123456702');
+    expect(formatDouble(0.1)).toBe('0.1');
+    expect(formatDouble(0.1234567)).toBe('0.1234567');
+    expect(formatDouble(1 / 3)).toBe('0.33333333333333331');
+    expect(formatDouble(1e100)).toBe('1e+100');
+    expect(formatDouble(123456789)).toBe('123456789.0');
+  });
+
+  it('writes non-finite values as bare tokens', () => {
+    expect([NaN, Infinity, -Infinity].map(formatFloat)).toEqual(['NaN', 'Infinity', '-Infinity']);
+    expect([NaN, Infinity, -Infinity].map(formatDouble)).toEqual(['NaN', 'Infinity', '-Infinity']);
+  });
+
+  it('implements printf %g', () => {
+    expect(formatG(100000, 6)).toBe('100000');
+    expect(formatG(1000000, 6)).toBe('1e+06');
+    expect(formatG(999999.5, 6)).toBe('1e+06');
+    expect(formatG(0.0001, 6)).toBe('0.0001');
+    expect(formatG(0.00001234, 6)).toBe('1.234e-05');
+    expect(formatG(-2.5, 6)).toBe('-2.5');
+  });
+});

@@ -1,0 +1,113 @@
+import { JsonObject, NUM_INT, NUM_INT64, NUM_UINT, NUM_UINT64, type JsonDocument } from './json-document';
+import { JsonParseError } from './json-parse-error';
+import { parseJson } from './json-parser';
+
+const parse = (text: string): JsonDocument => parseJson(Buffer.from(text, 'utf8'));
+
+function parseError(text: string): { reason: string; offset: number } {
+  try {
+    parse(text);
+  } catch (error) {
+    if (error instanceof JsonParseError) return { reason: error.reason, offset: error.offset };
+    throw error;
+  }
+  throw new Error(`parsed: ${text}`);
+}
+
+describe('parseJson', () => {
+  it('builds objects, arrays, strings and literals', () => {
+    const doc = parse(' {"a": [1, "x", true, false, null], "b": {}, "c": []} trailing garbage');
+    const root = doc.root as JsonObject;
+    expect(root).toBeInstanceOf(JsonObject);
+    expect(root.keys).toEqual(['a', 'b', 'c']);
+    const a = root.get('a') as unknown[];
+    expect(doc.nums[a[0] as number]).toBe(1);
+    expect(a.slice(1)).toEqual(['x', true, false, null]);
+    expect((root.get('b') as JsonObject).size).toBe(0);
+    expect(root.get('c')).toEqual([]);
+  });
+
+  it('decodes escapes, surrogate pairs and UTF-8', () => {
+    const doc = parse('["a\\"b\\\\c\\/d\\b\\f\\n\\r\\t", "\\u00e9\\ud83d\\ude00", "héllo ✓"]');
+    expect(doc.root).toEqual(['a"b\\c/d\b\f\n\r\t', 'é😀', 'héllo ✓']);
+  });
+
+  it('accepts rapidjson NaN and Infinity tokens', () => {
+    const doc = parse('[NaN, -NaN, Inf, -Inf, Infinity, -Infinity]');
+    const values = (doc.root as number[]).map((i) => doc.nums[i]);
+    expect(values).toEqual([NaN, NaN, Infinity, -Infinity, Infinity, -Infinity]);
+    expect((doc.root as number[]).map((i) => doc.flags[i])).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it("classifies integers with rapidjson's IsInt/IsUint/IsInt64/IsUint64", () => {
+    const doc = parse(
+      '[1, -1, 1.0, 2147483648, 4294967296, -2147483649, 9223372036854775807, 18446744073709551615, 18446744073709551616, -9223372036854775809, 1e2]',
+    );
+    const flags = (doc.root as number[]).map((i) => doc.flags[i]);
+    expect(flags).toEqual([
+      NUM_INT | NUM_UINT | NUM_INT64 | NUM_UINT64,
+      NUM_INT | NUM_INT64,
+      0,
+      NUM_UINT | NUM_INT64 | NUM_UINT64,
+      NUM_INT64 | NUM_UINT64,
+      NUM_INT64,
+      NUM_INT64 | NUM_UINT64,
+      NUM_UINT64,
+      0,
+      0,
+      0,
+    ]);
+  });
+
+  it('keeps int64 precision beyond 2^53', () => {
+    const doc = parse('[9007199254740993, -9223372036854775808, 18446744073709551615]');
+    const [a, b, c] = doc.root as number[];
+    expect(doc.bigint(a)).toBe(9007199254740993n);
+    expect(doc.bigint(b)).toBe(-9223372036854775808n);
+    expect(doc.bigint(c)).toBe(18446744073709551615n);
+  });
+
+  it('parses doubles exactly (fast path and fallback)', () => {
+    const texts = [
+      '0.1',
+      '-2.5e-3',
+      '1e22',
+      '3.14159',
+      '0.3294117748737335',
+      '123456789012345678.5',
+      '1E-400',
+      '-0.0',
+      '5e-324',
+    ];
+    const doc = parse(`[${texts.join(',')}]`);
+    expect((doc.root as number[]).map((i) => doc.nums[i])).toEqual(texts.map(Number));
+    expect(Object.is(doc.nums[(doc.root as number[])[7]], -0)).toBe(true);
+  });
+
+  it.each([
+    ['', 'The document is empty.', 0],
+    ['   ', 'The document is empty.', 3],
+    ['{"a": x}', 'Invalid value.', 6],
+    ['[1 2]', "Missing a comma or ']' after an array element.", 3],
+    ['[1,]', 'Invalid value.', 3],
+    ['{"a" 1}', 'Missing a colon after a name of object member.', 5],
+    ['{"a": 1 "b": 2}', "Missing a comma or '}' after an object member.", 8],
+    ['{"a": 1,}', 'Missing a name for object member.', 8],
+    ['{1: 2}', 'Missing a name for object member.', 1],
+    ['["abc', 'Missing a closing quotation mark in string.', 5],
+    ['["\\x"]', 'Invalid escape character in string.', 2],
+    ['["\\u12G4"]', 'Incorrect hex digit after \\u escape in string.', 2],
+    ['["\\ud800x"]', 'The surrogate pair in string is invalid.', 2],
+    ['["a\tb"]', 'Invalid encoding in string.', 3],
+    ['[1.]', 'Miss fraction part in number.', 3],
+    ['[1e+]', 'Miss exponent in number.', 4],
+    ['[1e400]', 'Number too big to be stored in double.', 1],
+    ['[-]', 'Invalid value.', 2],
+    ['[nul]', 'Invalid value.', 4],
+    ['[Infinit]', 'Invalid value.', 8],
+    ['[NaX]', 'Invalid value.', 3],
+    ['[1', "Missing a comma or ']' after an array element.", 2],
+  ])('reports %j as rapidjson does', (text, reason, offset) => {
+    expect(parseError(text)).toEqual({ reason, offset });
+  });
+});

@@ -1,0 +1,1 @@
+export { KserveV2BackendFactory } from './kserve-v2-backend.factory';

@@ -1,0 +1,4 @@
+export {
+  TensorflowServingBackendFactory,
+  type TensorflowServingBackendFactoryOptions,
+} from './tensorflow-serving-backend.factory';

@@ -1,0 +1,61 @@
+import { Pool } from 'undici';
+
+export interface OriginPoolsOptions {
+  readonly connectionsPerOrigin: number;
+  readonly keepAliveTimeoutMs: number;
+}
+
+interface Entry {
+  readonly pool: Pool;
+  users: number;
+}
+
+/**
+ * One undici Pool per origin, shared by every backend the factory created for that origin: servings that
+ * point at the same TF Serving reuse its keep-alive connections. Reference-counted so closing one backend
+ * does not cut the connections of another.
+ */
+export class OriginPools {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly options: OriginPoolsOptions) {}
+
+  acquire(origin: string): Pool {
+    let entry = this.entries.get(origin);
+    if (!entry) {
+      entry = {
+        pool: new Pool(origin, {
+          connections: this.options.connectionsPerOrigin,
+          // TF Serving's REST server answers one request per connection at a time; pipelining would only
+          // queue a request behind a slow inference on the same socket.
+          pipelining: 1,
+          keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        }),
+        users: 0,
+      };
+      this.entries.set(origin, entry);
+    }
+    entry.users++;
+    return entry.pool;
+  }
+
+  /** Gracefully closes the origin's pool once its last user is gone (in-flight requests complete). */
+  async release(origin: string): Promise<void> {
+    const entry = this.entries.get(origin);
+    if (!entry) return;
+    entry.users--;
+    if (entry.users > 0) return;
+    this.entries.delete(origin);
+    await entry.pool.close();
+  }
+
+  async closeAll(): Promise<void> {
+    const pools = [...this.entries.values()].map((entry) => entry.pool);
+    this.entries.clear();
+    await Promise.all(pools.map((pool) => (pool.closed ? undefined : pool.close())));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

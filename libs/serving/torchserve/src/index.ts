@@ -1,0 +1,1 @@
+export { TorchServeBackendFactory } from './torchserve-backend.factory';
