@@ -64,4 +64,6 @@ for (const top of ['apps', 'libs']) {
     }
   }
 }
-console.log(`build: ${count} files compiled to ${path.relative(root, outDir)}/ in ${Date.now() - started} ms`);
+console.log(
+  `build: ${count} files compiled to ${path.relative(root, outDir)}/ in ${Date.now() - started} ms`,
+);

@@ -28,7 +28,12 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [
-        { module: class ConfigModule {}, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        {
+          module: class ConfigModule {},
+          global: true,
+          providers: [{ provide: APP_CONFIG, useValue: config }],
+          exports: [APP_CONFIG],
+        },
         StoreModule.forRootAsync({ useFactory: () => ({ sqlitePath: config.sqlitePath }) }),
         AuthModule.forRootAsync({
           useFactory: () => ({

@@ -23,12 +23,16 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     app,
     new DocumentBuilder()
       .setTitle('infergate')
-      .setDescription('Hopsworks-style inference API: TF Serving requests routed to serving backends, every pair logged as Avro')
+      .setDescription(
+        'Hopsworks-style inference API: TF Serving requests routed to serving backends, every pair logged as Avro',
+      )
       .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
   await app.init();
-  new Logger('App').log(`log sink: ${config.kafka ? `kafka ${config.kafka.brokers.join(',')}` : `avro files in ${config.inferenceLog.directory}`}`);
+  new Logger('App').log(
+    `log sink: ${config.kafka ? `kafka ${config.kafka.brokers.join(',')}` : `avro files in ${config.inferenceLog.directory}`}`,
+  );
   return app;
 }

@@ -27,7 +27,10 @@ export class FakeTfServing {
         const path = req.url ?? '';
         this.received.push({ path, body: Buffer.concat(chunks), contentType: req.headers['content-type'] });
         const name = /^\/v1\/models\/([^/:]+)/.exec(path)?.[1] ?? '';
-        const answer = this.answers[name] ?? { status: 404, body: `{"error": "Servable not found for request: Latest(${name})"}` };
+        const answer = this.answers[name] ?? {
+          status: 404,
+          body: `{"error": "Servable not found for request: Latest(${name})"}`,
+        };
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           res.writeHead(answer.status, { 'content-type': 'application/json' });

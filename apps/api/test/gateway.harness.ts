@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { ServingRepository, ProjectRepository, UserRepository, type NewServingRow, type ProjectRole } from '@infergate/store';
+import {
+  ServingRepository,
+  ProjectRepository,
+  UserRepository,
+  type NewServingRow,
+  type ProjectRole,
+} from '@infergate/store';
 import { PasswordHasher } from '@infergate/auth';
 import request from 'supertest';
 import type { AppConfig } from '../src/config/app-config';
@@ -43,7 +49,10 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     http,
     dataDir,
     async login(email = ADMIN.email, password = ADMIN.password) {
-      const response = await http.post('/hopsworks-api/api/auth/login').type('form').send({ email, password });
+      const response = await http
+        .post('/hopsworks-api/api/auth/login')
+        .type('form')
+        .send({ email, password });
       if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
       return response.headers['authorization'] as string;
     },

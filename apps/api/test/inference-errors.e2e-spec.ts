@@ -8,7 +8,7 @@ import { startGateway, type Gateway } from './gateway.harness';
 
 const BASE = '/hopsworks-api/api';
 
-function rawBody(res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
+function rawBody(res: NodeJS.EventEmitter, done: (error: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -20,7 +20,8 @@ interface ErrorJson {
   usrMsg: string;
 }
 
-const json = (res: { body: unknown }): ErrorJson => JSON.parse((res.body as Buffer).toString('utf8')) as ErrorJson;
+const json = (res: { body: unknown }): ErrorJson =>
+  JSON.parse((res.body as Buffer).toString('utf8')) as ErrorJson;
 const NAN_BODY = '{\n    "predictions": [NaN, Infinity, -Infinity, 12345678901234567890]\n}';
 
 /** Each error the inference route documents, over HTTP, with a TF-Serving-shaped backend. */
@@ -48,24 +49,42 @@ describe('inference route: status codes and error bodies', () => {
     }
     await gateway.addServing({ name: 'slow', backend_endpoints: endpoints, request_timeout_ms: 200 });
     await gateway.addServing({ name: 'stopped', backend_endpoints: endpoints, status: 'Stopped' });
-    await gateway.addServing({ name: 'down', backend_endpoints: JSON.stringify([`http://127.0.0.1:${await freePort()}`]) });
+    await gateway.addServing({
+      name: 'down',
+      backend_endpoints: JSON.stringify([`http://127.0.0.1:${await freePort()}`]),
+    });
     await gateway.addServing({ name: 'noendpoint', backend_endpoints: '[]' });
     await gateway.addServing({ name: 'future', backend_kind: 'KSERVE_V2' });
-    await gateway.addServing({ name: 'nolog', backend_endpoints: endpoints, kafka_topic: null, model_name: 'ok' });
+    await gateway.addServing({
+      name: 'nolog',
+      backend_endpoints: endpoints,
+      kafka_topic: null,
+      model_name: 'ok',
+    });
   });
   afterAll(async () => {
     await gateway?.close();
     await backend?.stop();
   });
 
-  const predict = (path: string, body: string | Buffer = '{"instances": [1.0]}', auth: string | null = token) => {
-    const req = gateway.http.post(`${BASE}/project/1/inference/models/${path}`).set('content-type', 'application/json');
+  const predict = (
+    path: string,
+    body: string | Buffer = '{"instances": [1.0]}',
+    auth: string | null = token,
+  ) => {
+    const req = gateway.http
+      .post(`${BASE}/project/1/inference/models/${path}`)
+      .set('content-type', 'application/json');
     if (auth) req.set('authorization', auth);
     // Raw bytes: TF Serving answers may hold NaN tokens that a JSON parser would reject.
     return req.buffer(true).parse(rawBody).send(body);
   };
 
-  const expectError = (res: { status: number; body: unknown; headers: Record<string, string> }, status: number, errorCode: number) => {
+  const expectError = (
+    res: { status: number; body: unknown; headers: Record<string, string> },
+    status: number,
+    errorCode: number,
+  ) => {
     const body = json(res);
     expect({ status: res.status, errorCode: body.errorCode }).toEqual({ status, errorCode });
     expect(res.headers['content-type']).toMatch(/application\/json/);
@@ -162,15 +181,26 @@ describe('inference route: status codes and error bodies', () => {
     const server = gateway.app.getHttpServer();
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    const chunked = await new Promise<{ status: number; body: Buffer; headers: Record<string, string> }>((resolve, reject) => {
-      const req = httpRequest(
-        { host: '127.0.0.1', port, method: 'POST', path: `${BASE}/project/1/inference/models/ok:predict`, headers: { authorization: token, 'content-type': 'application/json' } },
-        (res) => rawBody(res, (_e, body) => resolve({ status: res.statusCode!, body, headers: res.headers as Record<string, string> })),
-      );
-      req.on('error', reject);
-      for (let i = 0; i < 10; i++) req.write(big.slice(0, 1000));
-      req.end();
-    });
+    const chunked = await new Promise<{ status: number; body: Buffer; headers: Record<string, string> }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `${BASE}/project/1/inference/models/ok:predict`,
+            headers: { authorization: token, 'content-type': 'application/json' },
+          },
+          (res) =>
+            rawBody(res, (_e, body) =>
+              resolve({ status: res.statusCode!, body, headers: res.headers as Record<string, string> }),
+            ),
+        );
+        req.on('error', reject);
+        for (let i = 0; i < 10; i++) req.write(big.slice(0, 1000));
+        req.end();
+      },
+    );
     expectError(chunked, 413, 120004);
   });
 
@@ -203,9 +233,18 @@ describe('inference route: status codes and error bodies', () => {
     await gateway.app.get(InferenceLogService).drained();
     const dir = gateway.config.inferenceLog.directory;
     const file = readdirSync(dir).find((f) => f.startsWith('fail400-'))!;
-    const records: { responseHttpCode: number; inferenceRequest: string; inferenceResponse: string; requestTimestamp: number }[] = [];
+    const records: {
+      responseHttpCode: number;
+      inferenceRequest: string;
+      inferenceResponse: string;
+      requestTimestamp: number;
+    }[] = [];
     await new Promise((resolve, reject) =>
-      avro.createFileDecoder(join(dir, file)).on('data', (r) => records.push(r)).on('end', resolve).on('error', reject),
+      avro
+        .createFileDecoder(join(dir, file))
+        .on('data', (r) => records.push(r))
+        .on('end', resolve)
+        .on('error', reject),
     );
     const last = records.at(-1)!;
     expect(last).toMatchObject({ responseHttpCode: 400, inferenceRequest: 'not json' });
@@ -233,7 +272,9 @@ describe('login', () => {
   });
 
   it('accepts JSON too', async () => {
-    const res = await gateway.http.post(`${BASE}/auth/login`).send({ email: 'admin@example.com', password: 'admin-password-1' });
+    const res = await gateway.http
+      .post(`${BASE}/auth/login`)
+      .send({ email: 'admin@example.com', password: 'admin-password-1' });
     expect(res.status).toBe(200);
   });
 
@@ -248,7 +289,10 @@ describe('login', () => {
   });
 
   it('400 for malformed JSON and 422 for missing fields, never a 500', async () => {
-    const malformed = await gateway.http.post(`${BASE}/auth/login`).set('content-type', 'application/json').send('{"email":');
+    const malformed = await gateway.http
+      .post(`${BASE}/auth/login`)
+      .set('content-type', 'application/json')
+      .send('{"email":');
     expect([malformed.status, malformed.body.errorCode]).toEqual([400, 120001]);
     const missing = await gateway.http.post(`${BASE}/auth/login`).send({ email: 'admin@example.com' });
     expect([missing.status, missing.body.errorCode]).toEqual([422, 120001]);
@@ -270,6 +314,8 @@ describe('login', () => {
     const metrics = await gateway.http.get('/metrics');
     expect(metrics.text).toMatch(/http_requests_total/);
     expect(metrics.text).toMatch(/inference_log_records_total/);
-    expect((await gateway.http.get('/docs-json')).body.paths).toHaveProperty(['/hopsworks-api/api/auth/login']);
+    expect((await gateway.http.get('/docs-json')).body.paths).toHaveProperty([
+      '/hopsworks-api/api/auth/login',
+    ]);
   });
 });

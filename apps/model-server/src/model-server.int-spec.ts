@@ -49,12 +49,15 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 }
 
 const get = (p: string) => fetch(base + p);
-const post = (p: string, body: string | Uint8Array, headers: Record<string, string> = {}) => fetch(base + p, { method: 'POST', body, headers });
+const post = (p: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
+  fetch(base + p, { method: 'POST', body, headers });
 
 async function versions(model: string): Promise<string[]> {
   const res = await get(`/v1/models/${model}`);
   if (res.status !== 200) return [];
-  return ((await res.json()) as { model_version_status: { version: string; state: string }[] }).model_version_status
+  return (
+    (await res.json()) as { model_version_status: { version: string; state: string }[] }
+  ).model_version_status
     .filter((s) => s.state === 'AVAILABLE')
     .map((s) => s.version);
 }
@@ -67,12 +70,23 @@ beforeAll(async () => {
   writeFileSync(path.join(repo, 'half', 'config.json'), JSON.stringify({ labels: { stable: 1 } }));
   child = spawn(
     process.execPath,
-    [path.join(OUT, 'apps/model-server/src/main.js'), '--rest-port=0', `--model-repository=${repo}`, '--poll-interval-ms=100', '--intra-op-threads=1', '--max-body-bytes=4096'],
+    [
+      path.join(OUT, 'apps/model-server/src/main.js'),
+      '--rest-port=0',
+      `--model-repository=${repo}`,
+      '--poll-interval-ms=100',
+      '--intra-op-threads=1',
+      '--max-body-bytes=4096',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const port = await until(async () => /Exporting HTTP\/REST API at:[\d.]+:(\d+)/.exec(output)?.[1], 'the server to listen', 20_000);
+  const port = await until(
+    async () => /Exporting HTTP\/REST API at:[\d.]+:(\d+)/.exec(output)?.[1],
+    'the server to listen',
+    20_000,
+  );
   base = `http://127.0.0.1:${port}`;
 }, 60_000);
 
@@ -90,7 +104,10 @@ describe('standalone model server over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await versions('half')).toEqual(['2', '1']);
-    expect(((await (await get('/v1/models/half/versions/1')).json()) as { model_version_status: unknown[] }).model_version_status).toHaveLength(1);
+    expect(
+      ((await (await get('/v1/models/half/versions/1')).json()) as { model_version_status: unknown[] })
+        .model_version_status,
+    ).toHaveLength(1);
     const missing = await get('/v1/models/nope');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: 'Could not find any versions of model nope' });
@@ -102,28 +119,70 @@ describe('standalone model server over HTTP', () => {
       metadata: { signature_def: { signature_def: Record<string, { method_name: string }> } };
     };
     expect(body.model_spec.version).toBe('1');
-    expect(body.metadata.signature_def.signature_def.serving_default.method_name).toBe('tensorflow/serving/predict');
+    expect(body.metadata.signature_def.signature_def.serving_default.method_name).toBe(
+      'tensorflow/serving/predict',
+    );
   });
 
   it('predicts in row and columnar formats, by version and label, gzip included', async () => {
-    expect(await (await post('/v1/models/half:predict', '{"instances": [1.0, 2.0, 5.0]}')).json()).toEqual({ predictions: [3.5, 4, 5.5] });
-    expect(await (await post('/v1/models/half/versions/1:predict', '{"inputs": [1.0]}')).json()).toEqual({ outputs: [2.5] });
-    expect(await (await post('/v1/models/half/labels/stable:predict', '{"instances": [2]}')).json()).toEqual({ predictions: [3] });
-    const zipped = await post('/v1/models/half:predict', gzipSync('{"instances": [1.0]}'), { 'Content-Encoding': 'gzip' });
+    expect(await (await post('/v1/models/half:predict', '{"instances": [1.0, 2.0, 5.0]}')).json()).toEqual({
+      predictions: [3.5, 4, 5.5],
+    });
+    expect(await (await post('/v1/models/half/versions/1:predict', '{"inputs": [1.0]}')).json()).toEqual({
+      outputs: [2.5],
+    });
+    expect(await (await post('/v1/models/half/labels/stable:predict', '{"instances": [2]}')).json()).toEqual({
+      predictions: [3],
+    });
+    const zipped = await post('/v1/models/half:predict', gzipSync('{"instances": [1.0]}'), {
+      'Content-Encoding': 'gzip',
+    });
     expect(await zipped.json()).toEqual({ predictions: [3.5] });
   });
 
   it('answers errors with TF Serving messages and status codes', async () => {
     const cases: [Promise<Response>, number, string][] = [
       [post('/v1/models/half:predict', ''), 400, 'JSON Parse error: The document is empty'],
-      [post('/v1/models/half:predict', '{"instances": [1'), 400, "JSON Parse error: Missing a comma or ']' after an array element. at offset: 16"],
-      [post('/v1/models/nope:predict', '{"instances": [1]}'), 404, 'Servable not found for request: Latest(nope)'],
-      [post('/v1/models/half/versions/9:predict', '{"instances": [1]}'), 404, 'Servable not found for request: Specific(half, 9)'],
-      [post('/v1/models/half:predict', '{"instances": [[1, 2], [3]]}'), 400, 'Expecting tensor size: 2 but got: 1'],
-      [post('/v1/models/half:predict', '{"instances": ["a"]}'), 400, 'JSON Value: "a" Type: String is not of expected type: float'],
-      [post('/v1/models/half:predict', '{"signature_name": "x", "instances": [1]}'), 400, 'Serving signature name: "x" not found in signature def'],
-      [fetch(`${base}/v1/models/half:predict`, { method: 'PUT', body: '{}' }), 400, 'Malformed request: PUT /v1/models/half:predict'],
-      [post('/v1/models/half:predict', `{"instances": [${'1.0,'.repeat(2000)}1.0]}`), 413, 'Request body exceeds the limit of 4096 bytes'],
+      [
+        post('/v1/models/half:predict', '{"instances": [1'),
+        400,
+        "JSON Parse error: Missing a comma or ']' after an array element. at offset: 16",
+      ],
+      [
+        post('/v1/models/nope:predict', '{"instances": [1]}'),
+        404,
+        'Servable not found for request: Latest(nope)',
+      ],
+      [
+        post('/v1/models/half/versions/9:predict', '{"instances": [1]}'),
+        404,
+        'Servable not found for request: Specific(half, 9)',
+      ],
+      [
+        post('/v1/models/half:predict', '{"instances": [[1, 2], [3]]}'),
+        400,
+        'Expecting tensor size: 2 but got: 1',
+      ],
+      [
+        post('/v1/models/half:predict', '{"instances": ["a"]}'),
+        400,
+        'JSON Value: "a" Type: String is not of expected type: float',
+      ],
+      [
+        post('/v1/models/half:predict', '{"signature_name": "x", "instances": [1]}'),
+        400,
+        'Serving signature name: "x" not found in signature def',
+      ],
+      [
+        fetch(`${base}/v1/models/half:predict`, { method: 'PUT', body: '{}' }),
+        400,
+        'Malformed request: PUT /v1/models/half:predict',
+      ],
+      [
+        post('/v1/models/half:predict', `{"instances": [${'1.0,'.repeat(2000)}1.0]}`),
+        413,
+        'Request body exceeds the limit of 4096 bytes',
+      ],
     ];
     for (const [pending, status, message] of cases) {
       const res = await pending;
@@ -139,15 +198,25 @@ describe('standalone model server over HTTP', () => {
   it('picks up a hot-added version and unloads a removed one', async () => {
     writeVersion(repo, 'half', 3, affine(1, 0));
     await until(async () => ((await versions('half')).includes('3') ? true : undefined), 'version 3 to load');
-    expect(await (await post('/v1/models/half:predict', '{"instances": [7]}')).json()).toEqual({ predictions: [7] });
+    expect(await (await post('/v1/models/half:predict', '{"instances": [7]}')).json()).toEqual({
+      predictions: [7],
+    });
 
     rmSync(path.join(repo, 'half', '3'), { recursive: true });
-    await until(async () => (!(await versions('half')).includes('3') ? true : undefined), 'version 3 to unload');
+    await until(
+      async () => (!(await versions('half')).includes('3') ? true : undefined),
+      'version 3 to unload',
+    );
     expect((await post('/v1/models/half/versions/3:predict', '{"instances": [7]}')).status).toBe(404);
-    expect(await (await post('/v1/models/half:predict', '{"instances": [1.0]}')).json()).toEqual({ predictions: [3.5] });
+    expect(await (await post('/v1/models/half:predict', '{"instances": [1.0]}')).json()).toEqual({
+      predictions: [3.5],
+    });
 
     writeVersion(repo, 'fresh', 1, affine(2, 0));
-    await until(async () => ((await versions('fresh')).includes('1') ? true : undefined), 'a new model to load');
+    await until(
+      async () => ((await versions('fresh')).includes('1') ? true : undefined),
+      'a new model to load',
+    );
   });
 
   it('stops gracefully on SIGTERM', async () => {

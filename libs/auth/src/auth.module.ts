@@ -13,7 +13,10 @@ const JWT_SECRET_SETTING = 'auth.jwt-secret';
 /** Needs the StoreModule (global) for users, projects and settings. */
 @Module({})
 export class AuthModule {
-  static forRootAsync(options: { useFactory: (...args: never[]) => AuthOptions; inject?: never[] }): DynamicModule {
+  static forRootAsync(options: {
+    useFactory: (...args: never[]) => AuthOptions;
+    inject?: never[];
+  }): DynamicModule {
     return {
       module: AuthModule,
       global: true,
@@ -29,7 +32,10 @@ export class AuthModule {
         },
         {
           provide: JWT_SETTINGS,
-          useFactory: (auth: AuthOptions) => ({ expirySeconds: auth.jwtExpirySeconds, issuer: auth.jwtIssuer }),
+          useFactory: (auth: AuthOptions) => ({
+            expirySeconds: auth.jwtExpirySeconds,
+            issuer: auth.jwtIssuer,
+          }),
           inject: [AUTH_OPTIONS],
         },
         PasswordHasher,

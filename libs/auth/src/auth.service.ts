@@ -23,12 +23,17 @@ export class AuthService {
   /** Hopsworks' login: unknown email and wrong password both answer "bad credentials". */
   async login(email: string, password: string): Promise<LoginResult> {
     const user = await this.users.findByEmail(email);
-    if (!user) throw new AuthError(AuthErrorCode.BAD_CREDENTIALS, 'Unrecognized email address or wrong password');
-    if (user.status === 'BLOCKED') throw new AuthError(AuthErrorCode.ACCOUNT_BLOCKED, 'This account has been blocked');
+    if (!user)
+      throw new AuthError(AuthErrorCode.BAD_CREDENTIALS, 'Unrecognized email address or wrong password');
+    if (user.status === 'BLOCKED')
+      throw new AuthError(AuthErrorCode.ACCOUNT_BLOCKED, 'This account has been blocked');
     if (!(await this.hasher.verify(user.password_hash, password))) {
       const updated = await this.users.recordFailedLogin(user.id, this.options.allowedFalseLogins);
       if (updated.status === 'BLOCKED') {
-        throw new AuthError(AuthErrorCode.ACCOUNT_BLOCKED, 'This account has been blocked after too many failed logins');
+        throw new AuthError(
+          AuthErrorCode.ACCOUNT_BLOCKED,
+          'This account has been blocked after too many failed logins',
+        );
       }
       throw new AuthError(AuthErrorCode.BAD_CREDENTIALS, 'Unrecognized email address or wrong password');
     }

@@ -27,11 +27,19 @@ export class ProjectRoleGuard implements CanActivate {
     if (!principal) throw new AuthError(AuthErrorCode.NOT_AUTHENTICATED, 'Authorization header not set.');
     const projectId = Number(request.params['projectId']);
     const project = Number.isSafeInteger(projectId) ? await this.projects.findById(projectId) : undefined;
-    if (!project) throw new AuthError(AuthErrorCode.PROJECT_NOT_FOUND, `Project not found: ${request.params['projectId']}`);
+    if (!project)
+      throw new AuthError(
+        AuthErrorCode.PROJECT_NOT_FOUND,
+        `Project not found: ${request.params['projectId']}`,
+      );
     const role = await this.projects.memberRole(project.id, principal.userId);
-    if (!role) throw new AuthError(AuthErrorCode.NOT_A_MEMBER, `You are not a member of project ${project.name}`);
+    if (!role)
+      throw new AuthError(AuthErrorCode.NOT_A_MEMBER, `You are not a member of project ${project.name}`);
     if (!roles.includes(role)) {
-      throw new AuthError(AuthErrorCode.ROLE_NOT_ALLOWED, `Your role in project ${project.name} (${role}) is not allowed here`);
+      throw new AuthError(
+        AuthErrorCode.ROLE_NOT_ALLOWED,
+        `Your role in project ${project.name} (${role}) is not allowed here`,
+      );
     }
     return true;
   }

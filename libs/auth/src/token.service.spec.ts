@@ -38,7 +38,9 @@ describe('TokenService', () => {
   });
 
   it("refuses alg 'none'", () => {
-    const unsigned = jwt.sign({ sub: '4', email: 'x', roles: [], iss: 'infergate', aud: 'api' }, '', { algorithm: 'none' });
+    const unsigned = jwt.sign({ sub: '4', email: 'x', roles: [], iss: 'infergate', aud: 'api' }, '', {
+      algorithm: 'none',
+    });
     expectInvalid(() => tokens.verify(unsigned));
   });
 

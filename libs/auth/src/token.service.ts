@@ -29,7 +29,11 @@ export class TokenService {
   ) {}
 
   issue(principal: Principal): string {
-    const claims: Claims = { sub: String(principal.userId), email: principal.email, roles: [...principal.roles] };
+    const claims: Claims = {
+      sub: String(principal.userId),
+      email: principal.email,
+      roles: [...principal.roles],
+    };
     return jwt.sign(claims, this.secret, {
       algorithm: 'HS256',
       expiresIn: this.settings.expirySeconds,

@@ -7,7 +7,8 @@ export type UserStatus = 'ACTIVATED' | 'BLOCKED';
 export type ProjectRole = 'Data owner' | 'Data scientist';
 export const PROJECT_ROLES: readonly ProjectRole[] = ['Data owner', 'Data scientist'];
 
-export type ServingStatus = 'Created' | 'Starting' | 'Running' | 'Updating' | 'Stopping' | 'Stopped' | 'Failed';
+export type ServingStatus =
+  'Created' | 'Starting' | 'Running' | 'Updating' | 'Stopping' | 'Stopped' | 'Failed';
 export type InferenceLoggingMode = 'ALL' | 'PREDICTIONS' | 'MODEL_INPUTS';
 
 export interface UsersTable {

@@ -21,7 +21,12 @@ export class ServingRepository {
   }
 
   listByProject(projectId: number): Promise<ServingRow[]> {
-    return this.db.selectFrom('servings').selectAll().where('project_id', '=', projectId).orderBy('id').execute();
+    return this.db
+      .selectFrom('servings')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .orderBy('id')
+      .execute();
   }
 
   create(serving: Omit<NewServingRow, 'id' | 'created_at'>): Promise<ServingRow> {

@@ -12,7 +12,10 @@ const repositories = [UserRepository, ProjectRepository, ServingRepository, Sett
 export class StoreModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly db: Db) {}
 
-  static forRootAsync(options: { useFactory: (...args: never[]) => StoreOptions | Promise<StoreOptions>; inject?: never[] }): DynamicModule {
+  static forRootAsync(options: {
+    useFactory: (...args: never[]) => StoreOptions | Promise<StoreOptions>;
+    inject?: never[];
+  }): DynamicModule {
     return {
       module: StoreModule,
       global: true,

@@ -36,18 +36,31 @@ export class UserRepository {
         .returningAll()
         .executeTakeFirstOrThrow();
       if (row.false_login > allowed && row.status !== 'BLOCKED') {
-        return tx.updateTable('users').set({ status: 'BLOCKED' }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        return tx
+          .updateTable('users')
+          .set({ status: 'BLOCKED' })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
       }
       return row;
     });
   }
 
   async resetFailedLogins(id: number): Promise<void> {
-    await this.db.updateTable('users').set({ false_login: 0 }).where('id', '=', id).where('false_login', '!=', 0).execute();
+    await this.db
+      .updateTable('users')
+      .set({ false_login: 0 })
+      .where('id', '=', id)
+      .where('false_login', '!=', 0)
+      .execute();
   }
 
   async count(): Promise<number> {
-    const { n } = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(n);
   }
 }

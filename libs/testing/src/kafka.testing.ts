@@ -29,7 +29,10 @@ export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T>
 /** Pre-creates topics (KRaft answers the first produce to an auto-created topic with LEADER_NOT_AVAILABLE). */
 export async function createTopics(...topics: string[]): Promise<void> {
   await withAdmin((admin) =>
-    admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true }),
+    admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
+      waitForLeaders: true,
+    }),
   );
 }
 
@@ -44,8 +47,15 @@ export interface ConsumedMessage {
  * Reads a topic from the beginning until `count` messages arrived or `timeoutMs` passed, and returns
  * what arrived (the caller asserts the count, so a shortfall shows as a clear diff).
  */
-export async function consumeTopic(topic: string, count: number, timeoutMs = 20000): Promise<ConsumedMessage[]> {
-  const consumer = testKafka().consumer({ groupId: uniqueTopic('test-reader'), allowAutoTopicCreation: false });
+export async function consumeTopic(
+  topic: string,
+  count: number,
+  timeoutMs = 20000,
+): Promise<ConsumedMessage[]> {
+  const consumer = testKafka().consumer({
+    groupId: uniqueTopic('test-reader'),
+    allowAutoTopicCreation: false,
+  });
   const messages: ConsumedMessage[] = [];
   await consumer.connect();
   try {

@@ -18,7 +18,11 @@ export class KafkaTopicsService {
 
   async ensureServingTopics(): Promise<void> {
     if (!this.config.kafka) return;
-    const rows = await this.db.selectFrom('servings').select('kafka_topic').where('kafka_topic', 'is not', null).execute();
+    const rows = await this.db
+      .selectFrom('servings')
+      .select('kafka_topic')
+      .where('kafka_topic', 'is not', null)
+      .execute();
     const topics = [...new Set(rows.map((r) => r.kafka_topic as string))];
     if (topics.length === 0) return;
     const admin = new Kafka({
@@ -40,7 +44,9 @@ export class KafkaTopicsService {
         this.logger.log(`created topics ${missing.join(', ')}`);
       }
     } catch (error) {
-      this.logger.warn(`could not check serving topics (${(error as Error).message}); records will wait for the broker`);
+      this.logger.warn(
+        `could not check serving topics (${(error as Error).message}); records will wait for the broker`,
+      );
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 /**
  * Every environment variable the gateway reads, with its default. Validated once at boot (see
@@ -11,14 +22,18 @@ export class Environment {
   @IsString() DATA_DIR = './data';
 
   /** Comma-separated `host:port` list; unset = no Kafka, records go to Avro files under DATA_DIR. */
-  @IsOptional() @Matches(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  @IsOptional()
+  @Matches(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS?: string = undefined;
   @IsString() KAFKA_CLIENT_ID = 'infergate';
 
   @IsEmail() ADMIN_EMAIL = 'admin@example.com';
   @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string = undefined;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' }) JWT_SECRET?: string = undefined;
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string = undefined;
   @Type(() => Number) @IsInt() @Min(60) JWT_EXPIRY_SECONDS = 3600;
 
   /** TF-Serving-layout model repository served by the embedded ONNX backend. */

@@ -10,14 +10,20 @@ describe('loadConfig', () => {
   });
 
   it('parses Kafka brokers and numbers', () => {
-    const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9094', PORT: '9000', LOG_FSYNC: 'true' });
+    const config = loadConfig({
+      KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9094',
+      PORT: '9000',
+      LOG_FSYNC: 'true',
+    });
     expect(config.kafka?.brokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9094']);
     expect(config.http.port).toBe(9000);
     expect(config.inferenceLog.fsync).toBe(true);
   });
 
   it('names every bad variable in one error', () => {
-    expect(() => loadConfig({ PORT: 'eighty', KAFKA_BROKERS: 'nohost', JWT_SECRET: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty', KAFKA_BROKERS: 'nohost', JWT_SECRET: 'short' })).toThrow(
+      ConfigError,
+    );
     try {
       loadConfig({ PORT: 'eighty', KAFKA_BROKERS: 'nohost', JWT_SECRET: 'short' });
     } catch (error) {

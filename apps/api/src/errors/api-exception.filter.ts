@@ -4,7 +4,13 @@ import { AuthError } from '@infergate/auth';
 import type { Response } from 'express';
 import { InferenceError } from '../inference/inference.error';
 import { RequestError, RequestErrorCode } from '../http/request.error';
-import { AUTH_ERRORS, INFERENCE_ERRORS, REQUEST_ERRORS, UNKNOWN_ERROR, type CatalogueEntry } from './error-catalogue';
+import {
+  AUTH_ERRORS,
+  INFERENCE_ERRORS,
+  REQUEST_ERRORS,
+  UNKNOWN_ERROR,
+  type CatalogueEntry,
+} from './error-catalogue';
 
 /** Hopsworks' error body (RESTException.buildJsonResponse at the PROD log level). */
 export interface ErrorBody {
@@ -34,13 +40,21 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { entry: CatalogueEntry; usrMsg: string } {
-    if (exception instanceof InferenceError) return { entry: INFERENCE_ERRORS[exception.code], usrMsg: exception.userMessage };
-    if (exception instanceof AuthError) return { entry: AUTH_ERRORS[exception.code], usrMsg: exception.message };
-    if (exception instanceof RequestError) return { entry: REQUEST_ERRORS[exception.code], usrMsg: exception.message };
+    if (exception instanceof InferenceError)
+      return { entry: INFERENCE_ERRORS[exception.code], usrMsg: exception.userMessage };
+    if (exception instanceof AuthError)
+      return { entry: AUTH_ERRORS[exception.code], usrMsg: exception.message };
+    if (exception instanceof RequestError)
+      return { entry: REQUEST_ERRORS[exception.code], usrMsg: exception.message };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === 404) return { entry: REQUEST_ERRORS[RequestErrorCode.ROUTE_NOT_FOUND], usrMsg: exception.message };
-      if (status < 500) return { entry: { status, errorCode: 120004, errorMsg: exception.message }, usrMsg: exception.message };
+      if (status === 404)
+        return { entry: REQUEST_ERRORS[RequestErrorCode.ROUTE_NOT_FOUND], usrMsg: exception.message };
+      if (status < 500)
+        return {
+          entry: { status, errorCode: 120004, errorMsg: exception.message },
+          usrMsg: exception.message,
+        };
     }
     const correlationId = randomUUID();
     this.logger.error(

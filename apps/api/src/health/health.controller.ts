@@ -44,11 +44,15 @@ export class HealthController {
         async () => {
           const status = await this.sink.health();
           const session = this.indicators.check(`inferenceLog:${this.sink.name}`);
-          return status.state === 'up' ? session.up({ detail: status.detail }) : session.down({ detail: status.detail });
+          return status.state === 'up'
+            ? session.up({ detail: status.detail })
+            : session.down({ detail: status.detail });
         },
         async () => {
           const session = this.indicators.check('backends');
-          const states = Object.fromEntries([...(await this.backends.health())].map(([id, h]) => [`serving${id}`, h]));
+          const states = Object.fromEntries(
+            [...(await this.backends.health())].map(([id, h]) => [`serving${id}`, h]),
+          );
           const down = Object.values(states).some((h) => h.state === 'down');
           return down ? session.down(states) : session.up(states);
         },

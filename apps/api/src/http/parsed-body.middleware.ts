@@ -22,12 +22,18 @@ export class ParsedBodyMiddleware implements NestMiddleware {
       try {
         request.body = JSON.parse(text);
       } catch (error) {
-        throw new RequestError(RequestErrorCode.MALFORMED_BODY, `Malformed JSON: ${(error as Error).message}`);
+        throw new RequestError(
+          RequestErrorCode.MALFORMED_BODY,
+          `Malformed JSON: ${(error as Error).message}`,
+        );
       }
     } else if (type === 'application/x-www-form-urlencoded') {
       request.body = Object.fromEntries(new URLSearchParams(text));
     } else {
-      throw new RequestError(RequestErrorCode.MALFORMED_BODY, `Unsupported content type: ${type || '(none)'}`);
+      throw new RequestError(
+        RequestErrorCode.MALFORMED_BODY,
+        `Unsupported content type: ${type || '(none)'}`,
+      );
     }
     next();
   }

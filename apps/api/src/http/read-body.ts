@@ -19,5 +19,8 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
 }
 
 function tooLarge(size: number, limit: number): RequestError {
-  return new RequestError(RequestErrorCode.PAYLOAD_TOO_LARGE, `Request body of ${size}+ bytes exceeds the limit of ${limit} bytes`);
+  return new RequestError(
+    RequestErrorCode.PAYLOAD_TOO_LARGE,
+    `Request body of ${size}+ bytes exceeds the limit of ${limit} bytes`,
+  );
 }

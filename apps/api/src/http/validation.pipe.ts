@@ -9,7 +9,9 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors: ValidationError[]) =>
       new RequestError(
         RequestErrorCode.VALIDATION_FAILED,
-        errors.map((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }).join('; ')).join('; '),
+        errors
+          .map((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }).join('; '))
+          .join('; '),
       ),
   });
 }

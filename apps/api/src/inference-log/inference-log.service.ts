@@ -26,7 +26,10 @@ export class InferenceLogService implements OnApplicationShutdown {
         requestTimestamp: Date.now(),
         responseHttpCode: status,
         inferenceRequest: mode === 'PREDICTIONS' ? '' : request.toString('utf8'),
-        inferenceResponse: mode === 'MODEL_INPUTS' ? '' : Buffer.from(response.buffer, response.byteOffset, response.byteLength).toString('utf8'),
+        inferenceResponse:
+          mode === 'MODEL_INPUTS'
+            ? ''
+            : Buffer.from(response.buffer, response.byteOffset, response.byteLength).toString('utf8'),
       },
     });
   }

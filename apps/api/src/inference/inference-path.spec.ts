@@ -12,10 +12,16 @@ describe('parseInferencePath', () => {
     expect(parseInferencePath(path)).toEqual({ version: undefined, verb: undefined, ...expected });
   });
 
-  it.each(['mnist:foo', 'mnist:test', 'mn-ist:predict', 'mnist/versions/x:predict', 'mnist/versions/:predict', '', 'mnist:predict/x', 'mnist/versions/99999999999:predict'])(
-    'treats %s as no route',
-    (path) => {
-      expect(() => parseInferencePath(path)).toThrow(RequestError);
-    },
-  );
+  it.each([
+    'mnist:foo',
+    'mnist:test',
+    'mn-ist:predict',
+    'mnist/versions/x:predict',
+    'mnist/versions/:predict',
+    '',
+    'mnist:predict/x',
+    'mnist/versions/99999999999:predict',
+  ])('treats %s as no route', (path) => {
+    expect(() => parseInferencePath(path)).toThrow(RequestError);
+  });
 });

@@ -17,7 +17,8 @@ const ROUTE = /^([a-zA-Z0-9]+)(?:\/versions\/([0-9]+))?(?::(predict|classify|reg
 
 export function parseInferencePath(path: string): InferenceTarget {
   const match = ROUTE.exec(path);
-  if (!match) throw new RequestError(RequestErrorCode.ROUTE_NOT_FOUND, `No inference route matches models/${path}`);
+  if (!match)
+    throw new RequestError(RequestErrorCode.ROUTE_NOT_FOUND, `No inference route matches models/${path}`);
   const [, modelName, version, verb] = match;
   let parsedVersion: number | undefined;
   if (version !== undefined) {

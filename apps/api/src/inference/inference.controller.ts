@@ -17,9 +17,12 @@ export class InferenceController {
   @Post('models/*path')
   @ApiOperation({
     summary: 'TF Serving predict/classify/regress through the gateway',
-    description: 'Path: models/{name}[/versions/{v}]:{predict|classify|regress}. The body is forwarded as is.',
+    description:
+      'Path: models/{name}[/versions/{v}]:{predict|classify|regress}. The body is forwarded as is.',
   })
-  @ApiBody({ schema: { type: 'object', example: { signature_name: 'predict_images', instances: [[0.0, 0.5]] } } })
+  @ApiBody({
+    schema: { type: 'object', example: { signature_name: 'predict_images', instances: [[0.0, 0.5]] } },
+  })
   async infer(
     @Param('projectId') projectId: string,
     @Param('path') path: string[] | string,
@@ -31,7 +34,12 @@ export class InferenceController {
     response.once('close', () => {
       if (!response.writableFinished) aborted.abort();
     });
-    const answer = await this.inference.infer(Number(projectId), target, request.body as Buffer, aborted.signal);
+    const answer = await this.inference.infer(
+      Number(projectId),
+      target,
+      request.body as Buffer,
+      aborted.signal,
+    );
     response.status(200).type(answer.contentType).end(answer.body);
   }
 }

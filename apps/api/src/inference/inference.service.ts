@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BackendResolver } from '@infergate/serving-registry';
-import { BackendError, BackendErrorCode, type BackendResponse, type InferenceVerb } from '@infergate/serving-contract';
+import {
+  BackendError,
+  BackendErrorCode,
+  type BackendResponse,
+  type InferenceVerb,
+} from '@infergate/serving-contract';
 import { ServingRepository, type ServingRow } from '@infergate/store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { InferenceLogService } from '../inference-log/inference-log.service';
@@ -28,15 +33,29 @@ export class InferenceService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async infer(projectId: number, target: InferenceTarget, body: Buffer, signal?: AbortSignal): Promise<InferenceAnswer> {
+  async infer(
+    projectId: number,
+    target: InferenceTarget,
+    body: Buffer,
+    signal?: AbortSignal,
+  ): Promise<InferenceAnswer> {
     const serving = await this.servings.findByProjectAndName(projectId, target.modelName);
     if (!serving) throw new InferenceError(InferenceErrorCode.SERVING_NOT_FOUND, `name: ${target.modelName}`);
     if (!target.verb) throw new InferenceError(InferenceErrorCode.MISSING_VERB, 'Inference verb is missing');
     if (serving.status !== 'Running') {
-      throw new InferenceError(InferenceErrorCode.SERVING_NOT_RUNNING, `Serving ${serving.name} is ${serving.status}`);
+      throw new InferenceError(
+        InferenceErrorCode.SERVING_NOT_RUNNING,
+        `Serving ${serving.name} is ${serving.status}`,
+      );
     }
     const response = await this.callBackend(serving, target, target.verb, body, signal);
-    this.inferenceLog.record(serving, target.version ?? serving.model_version, body, response.status, response.body);
+    this.inferenceLog.record(
+      serving,
+      target.version ?? serving.model_version,
+      body,
+      response.status,
+      response.body,
+    );
     return mapBackendStatus(response);
   }
 
@@ -58,7 +77,12 @@ export class InferenceService {
         // Health checks ask the backend about this serving's model, not just whether it answers.
         options: { model: serving.model_name },
       });
-      const response = await backend.infer({ model: { name: serving.model_name, version: target.version }, verb, body, signal });
+      const response = await backend.infer({
+        model: { name: serving.model_name, version: target.version },
+        verb,
+        body,
+        signal,
+      });
       outcome = `${Math.floor(response.status / 100)}xx`;
       return response;
     } catch (error) {
@@ -79,7 +103,9 @@ export class InferenceService {
 function mapBackendStatus(response: BackendResponse): InferenceAnswer {
   const { status } = response;
   if (status < 400) return { body: response.body, contentType: response.contentType || 'application/json' };
-  const text = Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength).toString('utf8');
+  const text = Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength).toString(
+    'utf8',
+  );
   if (status >= 500) throw new InferenceError(InferenceErrorCode.SERVING_INSTANCE_INTERNAL, text);
   if (status === 401) throw new InferenceError(InferenceErrorCode.UNAUTHORIZED, text);
   if (status === 403) throw new InferenceError(InferenceErrorCode.FORBIDDEN, text);
@@ -98,12 +124,24 @@ function toInferenceError(serving: ServingRow, error: BackendError): InferenceEr
     case BackendErrorCode.BAD_RESPONSE:
       return new InferenceError(InferenceErrorCode.ERROR_READING_RESPONSE, error.message, options);
     case BackendErrorCode.KIND_NOT_AVAILABLE:
-      return new InferenceError(InferenceErrorCode.SERVING_NOT_RUNNING, `Serving ${serving.name}: ${error.message}`, options);
+      return new InferenceError(
+        InferenceErrorCode.SERVING_NOT_RUNNING,
+        `Serving ${serving.name}: ${error.message}`,
+        options,
+      );
     case BackendErrorCode.BAD_CONFIG:
-      return new InferenceError(InferenceErrorCode.ENDPOINT_NOT_FOUND, `Serving ${serving.name}: ${error.message}`, options);
+      return new InferenceError(
+        InferenceErrorCode.ENDPOINT_NOT_FOUND,
+        `Serving ${serving.name}: ${error.message}`,
+        options,
+      );
     default: {
       const unknown: never = error.code;
-      return new InferenceError(InferenceErrorCode.REQUEST_ERROR, `backend error ${String(unknown)}`, options);
+      return new InferenceError(
+        InferenceErrorCode.REQUEST_ERROR,
+        `backend error ${String(unknown)}`,
+        options,
+      );
     }
   }
 }

@@ -16,17 +16,37 @@ describe('loadModelServerConfig', () => {
 
   it('reads flags (both forms) before environment variables', () => {
     const config = loadModelServerConfig(
-      ['--rest-port=9000', '--model-repository', '/srv/models', '--intra-op-threads=2', '--poll-interval-ms=0'],
+      [
+        '--rest-port=9000',
+        '--model-repository',
+        '/srv/models',
+        '--intra-op-threads=2',
+        '--poll-interval-ms=0',
+      ],
       { MODEL_SERVER_PORT: '1', MODEL_SERVER_HOST: '0.0.0.0', MODEL_SERVER_MAX_BODY_BYTES: '10' },
     );
-    expect(config).toMatchObject({ restPort: 9000, modelRepository: '/srv/models', intraOpThreads: 2, pollIntervalMs: 0, host: '0.0.0.0', maxBodyBytes: 10 });
-    expect(loadModelServerConfig([], { MODEL_SERVER_PORT: '8600', MODEL_REPOSITORY: '/m' })).toMatchObject({ restPort: 8600, modelRepository: '/m' });
+    expect(config).toMatchObject({
+      restPort: 9000,
+      modelRepository: '/srv/models',
+      intraOpThreads: 2,
+      pollIntervalMs: 0,
+      host: '0.0.0.0',
+      maxBodyBytes: 10,
+    });
+    expect(loadModelServerConfig([], { MODEL_SERVER_PORT: '8600', MODEL_REPOSITORY: '/m' })).toMatchObject({
+      restPort: 8600,
+      modelRepository: '/m',
+    });
   });
 
   it('names the setting to fix', () => {
     expect(() => loadModelServerConfig(['--rest-port=abc'], {})).toThrow(ConfigError);
-    expect(() => loadModelServerConfig(['--rest-port=abc'], {})).toThrow('--rest-port / MODEL_SERVER_PORT must be an integer >= 0, got "abc"');
+    expect(() => loadModelServerConfig(['--rest-port=abc'], {})).toThrow(
+      '--rest-port / MODEL_SERVER_PORT must be an integer >= 0, got "abc"',
+    );
     expect(() => loadModelServerConfig(['--nope=1'], {})).toThrow('unknown option --nope');
-    expect(() => loadModelServerConfig([], { MODEL_SERVER_INTRA_OP_THREADS: '0' })).toThrow('MODEL_SERVER_INTRA_OP_THREADS');
+    expect(() => loadModelServerConfig([], { MODEL_SERVER_INTRA_OP_THREADS: '0' })).toThrow(
+      'MODEL_SERVER_INTRA_OP_THREADS',
+    );
   });
 });

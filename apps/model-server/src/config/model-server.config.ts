@@ -44,7 +44,8 @@ export function loadModelServerConfig(
     const raw = get(s);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${s.flag} / ${s.env} must be an integer >= ${min}, got "${raw}"`);
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new ConfigError(`--${s.flag} / ${s.env} must be an integer >= ${min}, got "${raw}"`);
     return n;
   };
   const port = int(PORT, 8501, 0)!;
@@ -67,7 +68,10 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (!KNOWN_FLAGS.has(name)) throw new ConfigError(`unknown option --${name}; known: ${[...KNOWN_FLAGS].map((f) => `--${f}`).join(', ')}`);
+    if (!KNOWN_FLAGS.has(name))
+      throw new ConfigError(
+        `unknown option --${name}; known: ${[...KNOWN_FLAGS].map((f) => `--${f}`).join(', ')}`,
+      );
     let value: string | undefined = eq < 0 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new ConfigError(`--${name} needs a value`);
     value = value.trim();

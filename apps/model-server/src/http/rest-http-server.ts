@@ -59,7 +59,12 @@ export class RestHttpServer {
       if (rejected) return;
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       this.modelServer
-        .handle({ method: req.method ?? 'GET', path: req.url ?? '/', body, headers: req.headers as Record<string, string | undefined> })
+        .handle({
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          body,
+          headers: req.headers as Record<string, string | undefined>,
+        })
         .then(
           (answer) => {
             res.writeHead(answer.status, { ...answer.headers, 'Content-Length': answer.body.length });
@@ -77,7 +82,11 @@ export class RestHttpServer {
   private tooLarge(res: ServerResponse): void {
     const payload = errorBody(`Request body exceeds the limit of ${this.maxBodyBytes} bytes`);
     // The rest of the body is not read: close the connection after answering.
-    res.writeHead(413, { 'Content-Type': 'application/json', 'Content-Length': payload.length, Connection: 'close' });
+    res.writeHead(413, {
+      'Content-Type': 'application/json',
+      'Content-Length': payload.length,
+      Connection: 'close',
+    });
     res.end(payload);
   }
 }

@@ -33,7 +33,8 @@ describe('inferencelog schema', () => {
   });
 
   it('v2 and v3 extend v1 with the reference fields', () => {
-    const names = (v: 2 | 3) => JSON.parse(inferenceSchemaText(v)).fields.map((f: { name: string }) => f.name);
+    const names = (v: 2 | 3) =>
+      JSON.parse(inferenceSchemaText(v)).fields.map((f: { name: string }) => f.name);
     expect(names(2).slice(7)).toEqual(['servingType']);
     expect(names(3).slice(7)).toEqual(['modelServer', 'servingTool']);
   });
@@ -63,7 +64,11 @@ describe('inferencelog schema', () => {
   });
 
   it('refuses bytes written with a longer schema', () => {
-    const v3 = inferenceLogType(3).toBuffer({ ...record, modelServer: 'TENSORFLOW_SERVING', servingTool: 'DEFAULT' });
+    const v3 = inferenceLogType(3).toBuffer({
+      ...record,
+      modelServer: 'TENSORFLOW_SERVING',
+      servingTool: 'DEFAULT',
+    });
     expect(() => decodeInferenceLog(v3)).toThrow();
     expect(decodeInferenceLog(v3, 3).servingTool).toBe('DEFAULT');
   });

@@ -56,7 +56,9 @@ export function decodeInferenceLog(
   bytes: Uint8Array,
   version: InferenceSchemaVersion = 1,
 ): InferenceLogRecord | InferenceLogRecordV2 | InferenceLogRecordV3 {
-  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // fromBuffer rejects trailing bytes, so a record written with another schema fails loudly here.
   return inferenceLogType(version).fromBuffer(buffer) as InferenceLogRecord;
 }

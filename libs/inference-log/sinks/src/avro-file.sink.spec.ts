@@ -62,7 +62,9 @@ describe('AvroFileSink', () => {
   it('sets aside a file that is not an inferencelog container instead of appending to it', async () => {
     writeFileSync(join(dir, 'mnist-1.avro'), 'not avro');
     const sink = new AvroFileSink({ directory: dir });
-    await sink.write([{ destination: { servingId: 1, servingName: 'mnist', topic: null }, record: record(1) }]);
+    await sink.write([
+      { destination: { servingId: 1, servingName: 'mnist', topic: null }, record: record(1) },
+    ]);
     await sink.close();
     expect(readdirSync(dir).filter((f) => f.endsWith('.set-aside'))).toHaveLength(1);
     expect(await readAll(join(dir, 'mnist-1.avro'))).toEqual([record(1)]);

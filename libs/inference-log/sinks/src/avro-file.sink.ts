@@ -65,14 +65,21 @@ export class AvroFileSink implements InferenceLogSink {
     for (const [servingId, group] of groups) {
       const file = this.open(servingId, group.name);
       const data = Buffer.concat(group.records);
-      const block = Buffer.concat([longType.toBuffer(group.records.length), longType.toBuffer(data.length), data, file.sync]);
+      const block = Buffer.concat([
+        longType.toBuffer(group.records.length),
+        longType.toBuffer(data.length),
+        data,
+        file.sync,
+      ]);
       writeSync(file.fd, block);
       if (this.options.fsync) fsyncSync(file.fd);
     }
   }
 
   async health(): Promise<SinkHealth> {
-    return this.closed ? { state: 'down', detail: 'closed' } : { state: 'up', detail: this.options.directory };
+    return this.closed
+      ? { state: 'down', detail: 'closed' }
+      : { state: 'up', detail: this.options.directory };
   }
 
   async close(): Promise<void> {
@@ -88,7 +95,10 @@ export class AvroFileSink implements InferenceLogSink {
     const path = this.pathFor(servingId, servingName);
     let sync: Buffer | undefined;
     if (existsSync(path)) {
-      const header = avro.extractFileHeader(path, { decode: false }) as { meta: Record<string, Buffer>; sync: Buffer } | null;
+      const header = avro.extractFileHeader(path, { decode: false }) as {
+        meta: Record<string, Buffer>;
+        sync: Buffer;
+      } | null;
       if (header && header.meta['avro.schema']?.toString() === this.schemaText && isNullCodec(header.meta)) {
         sync = header.sync;
       } else {

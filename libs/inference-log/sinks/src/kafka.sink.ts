@@ -37,7 +37,10 @@ export class KafkaSink implements InferenceLogSink {
       // surfaces as a failed write quickly instead of stalling the queue for minutes.
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     });
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 100 } });
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      retry: { retries: 2, initialRetryTime: 100 },
+    });
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = false;
     });

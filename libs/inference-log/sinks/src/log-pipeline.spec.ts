@@ -31,7 +31,13 @@ class RecordingSink implements InferenceLogSink {
   async close() {}
 }
 
-const options: LogPipelineOptions = { capacity: 100, batchSize: 10, lingerMs: 5, retryMinMs: 1, retryMaxMs: 4 };
+const options: LogPipelineOptions = {
+  capacity: 100,
+  batchSize: 10,
+  lingerMs: 5,
+  retryMinMs: 1,
+  retryMaxMs: 4,
+};
 const quiet = { log: () => undefined, warn: () => undefined };
 
 describe('LogPipeline', () => {
@@ -72,7 +78,12 @@ describe('LogPipeline', () => {
     const sink = new RecordingSink();
     sink.failuresLeft = 1_000_000;
     const dropped: number[] = [];
-    const pipeline = new LogPipeline(sink, { ...options, capacity: 20 }, { dropped: (n) => dropped.push(n) }, quiet);
+    const pipeline = new LogPipeline(
+      sink,
+      { ...options, capacity: 20 },
+      { dropped: (n) => dropped.push(n) },
+      quiet,
+    );
     const accepted = Array.from({ length: 25 }, (_, i) => pipeline.enqueue(entry(i)));
     expect(accepted.filter(Boolean)).toHaveLength(20);
     expect(dropped).toHaveLength(5);

@@ -52,7 +52,13 @@ export class LogPipeline {
   private lingerTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
-  private stats = { queued: 0, sent: 0, failedAttempts: 0, dropped: 0, lastError: undefined as string | undefined };
+  private stats = {
+    queued: 0,
+    sent: 0,
+    failedAttempts: 0,
+    dropped: 0,
+    lastError: undefined as string | undefined,
+  };
   private lastDropLog = 0;
   private failing = false;
 
@@ -149,7 +155,9 @@ export class LogPipeline {
           this.observer.failed?.(batch.length, error);
           if (!this.failing) {
             this.failing = true;
-            this.logger.warn(`inference log sink ${this.sink.name} failing, retrying: ${this.stats.lastError}`);
+            this.logger.warn(
+              `inference log sink ${this.sink.name} failing, retrying: ${this.stats.lastError}`,
+            );
           }
           if (this.closed) return;
           await sleep(backoff);

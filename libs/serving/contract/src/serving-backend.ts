@@ -39,7 +39,11 @@ export interface BackendHealth {
   /** Human-readable detail for /health/ready, e.g. which endpoint failed and why. */
   readonly detail?: string;
   /** Per instance, for backends with several. */
-  readonly instances?: readonly { readonly endpoint: string; readonly state: BackendHealthState; readonly detail?: string }[];
+  readonly instances?: readonly {
+    readonly endpoint: string;
+    readonly state: BackendHealthState;
+    readonly detail?: string;
+  }[];
 }
 
 /**

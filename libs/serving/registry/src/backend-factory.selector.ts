@@ -29,7 +29,9 @@ export function createBackendFactory(kind: BackendKind, options: ServingRegistry
       return new TorchServeBackendFactory();
     default: {
       const unknown: never = kind;
-      throw new Error(`no adapter for backend kind ${String(unknown)}: check the serving's modelServer value`);
+      throw new Error(
+        `no adapter for backend kind ${String(unknown)}: check the serving's modelServer value`,
+      );
     }
   }
 }

@@ -40,7 +40,12 @@ export class BackendResolver implements OnApplicationShutdown {
 
   /** Throws BackendError(BAD_CONFIG | KIND_NOT_AVAILABLE) when the serving cannot have a backend. */
   backendFor(spec: ServingBackendSpec): ServingBackend {
-    const fingerprint = JSON.stringify([spec.kind, spec.endpoints, spec.requestTimeoutMs ?? null, spec.options ?? null]);
+    const fingerprint = JSON.stringify([
+      spec.kind,
+      spec.endpoints,
+      spec.requestTimeoutMs ?? null,
+      spec.options ?? null,
+    ]);
     const cached = this.backends.get(spec.servingId);
     if (cached?.fingerprint === fingerprint) return cached.backend;
     if (!isBackendKind(spec.kind)) {

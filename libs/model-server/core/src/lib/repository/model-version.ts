@@ -44,7 +44,8 @@ export class ModelVersion {
         graphOptimizationLevel: 'all',
       };
       // onnxruntime-node rejects an explicit undefined; leaving it out means ORT's default (all cores).
-      if (options.intraOpNumThreads !== undefined) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
+      if (options.intraOpNumThreads !== undefined)
+        sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
       const session = await ort.InferenceSession.create(this.modelPath, sessionOptions);
       try {
         this.signatures = buildSignatures(config, session.inputMetadata, session.outputMetadata);

@@ -1,0 +1,2 @@
+export * from './lib/onnx-backend.factory';
+export * from './lib/onnx-serving.backend';

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Benchmarks the embedded model server on the committed MNIST model, using the BUILT dist:
+//   1. ONNX Runtime's own time per call (direct session.run, batch 1 and 32);
+//   2. the standalone server's requests/s and p50/p99 latency at c=1 and c=16 (autocannon);
+//   3. the server's CPU time per request beyond ORT's own run (from /proc/<pid>/stat).
+// Usage: node tools/scripts/build.mjs && node tools/bench/model-server-bench.mjs [--duration 5] [--dist dist]
+//        [--model-repository models] [--intra-op-threads 1]
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const ort = require('onnxruntime-node');
+const autocannon = require('autocannon');
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const duration = Number(arg('duration', '5'));
+const dist = path.resolve(root, arg('dist', 'dist'));
+const repository = path.resolve(root, arg('model-repository', 'models'));
+const threads = Number(arg('intra-op-threads', '1'));
+const main = path.join(dist, 'apps/model-server/src/main.js');
+const modelFile = path.join(repository, 'mnist/1/model.onnx');
+if (!existsSync(main)) fail(`${main} not found: run \`node tools/scripts/build.mjs\` first`);
+if (!existsSync(modelFile)) fail(`${modelFile} not found`);
+
+const config = JSON.parse(readFileSync(path.join(repository, 'mnist/config.json'), 'utf8'));
+const signature = config.signatures.predict_images;
+const inputName = signature.inputs.images;
+const outputName = signature.outputs.scores;
+const pixels = Array.from({ length: 784 }, (_, i) => Math.round((((i * 7919) % 255) / 255) * 1e4) / 1e4);
+const body = JSON.stringify({ signature_name: 'predict_images', instances: [pixels] });
+const CLK_TCK = 100; // Linux USER_HZ; /proc/<pid>/stat counts in these ticks
+
+// 1. ORT alone, same session settings as the server.
+async function ortPerCall(batch, iterations) {
+  const session = await ort.InferenceSession.create(modelFile, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const data = new Float32Array(batch * 784);
+  for (let b = 0; b < batch; b++) data.set(pixels, b * 784);
+  const feeds = { [inputName]: new ort.Tensor('float32', data, [batch, 784]) };
+  for (let i = 0; i < 200; i++) await session.run(feeds, [outputName]);
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await session.run(feeds, [outputName]);
+  const wallUs = Number(process.hrtime.bigint() - t0) / 1e3 / iterations;
+  const cpu = process.cpuUsage(cpu0);
+  await session.release();
+  return { wallUs, cpuUs: (cpu.user + cpu.system) / iterations };
+}
+
+function procCpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+}
+
+function startServer() {
+  const child = spawn(
+    process.execPath,
+    [
+      main,
+      '--rest-port=0',
+      `--model-repository=${repository}`,
+      `--intra-op-threads=${threads}`,
+      '--poll-interval-ms=0',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /Exporting HTTP\/REST API at:[\d.]+:(\d+)/.exec(out);
+      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`model server exited (${code}) before listening:\n${out}`)),
+    );
+  });
+}
+
+function cannon(url, connections, seconds) {
+  return autocannon({
+    url: `${url}/v1/models/mnist:predict`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: seconds,
+  });
+}
+
+function fail(message) {
+  console.error(`model-server-bench: ${message}`);
+  process.exit(1);
+}
+
+const ort1 = await ortPerCall(1, 3000);
+const ort32 = await ortPerCall(32, 500);
+const { child, url } = await startServer();
+try {
+  const check = await fetch(`${url}/v1/models/mnist:predict`, { method: 'POST', body });
+  const scores = (await check.json()).predictions?.[0];
+  if (check.status !== 200 || scores?.length !== 10)
+    fail(`unexpected answer ${check.status}: ${JSON.stringify(scores)}`);
+  await cannon(url, 4, 1); // warm-up (JIT, ORT arenas)
+
+  const rows = [];
+  for (const connections of [1, 16]) {
+    const cpu0 = procCpuSeconds(child.pid);
+    const result = await cannon(url, connections, duration);
+    const cpuS = procCpuSeconds(child.pid) - cpu0;
+    const requests = result.requests.total;
+    if (result.non2xx || result.errors)
+      fail(`c=${connections}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    const cpuPerReq = (cpuS * 1e6) / requests;
+    rows.push({
+      connections,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      requests,
+      cpuPerReq,
+      overhead: cpuPerReq - ort1.cpuUs,
+    });
+  }
+
+  const f = (n, d = 1) => n.toFixed(d);
+  console.log(
+    `model-server bench: mnist predict_images, intra-op threads ${threads}, ${duration}s per level, node ${process.version}`,
+  );
+  console.log(`ORT session.run  batch 1: ${f(ort1.wallUs)} µs wall, ${f(ort1.cpuUs)} µs CPU per call`);
+  console.log(
+    `ORT session.run  batch 32: ${f(ort32.wallUs)} µs wall, ${f(ort32.cpuUs)} µs CPU per call (${f(ort32.wallUs / 32)} µs wall per row)`,
+  );
+  for (const r of rows) {
+    console.log(
+      `server c=${String(r.connections).padEnd(2)} ${f(r.rps, 0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
+        `CPU ${f(r.cpuPerReq)} µs/req  beyond ORT ${f(r.overhead)} µs/req  (${r.requests} requests)`,
+    );
+  }
+  console.log(
+    'CPU per request = server process utime+stime (/proc, 10 ms ticks) / requests; "beyond ORT" subtracts ORT\'s batch-1 CPU per call.',
+  );
+} finally {
+  child.kill('SIGTERM');
+}
