@@ -107,53 +107,60 @@ function fail(message) {
   process.exit(1);
 }
 
+async function measure(mode) {
+  const { child, url } = await startServer(mode);
+  try {
+    if (mode !== 'floor') {
+      const check = await fetch(`${url}/v1/models/mnist:predict`, { method: 'POST', body });
+      const scores = (await check.json()).predictions?.[0];
+      if (check.status !== 200 || scores?.length !== 10)
+        fail(`unexpected answer ${check.status}: ${JSON.stringify(scores)}`);
+    }
+    await cannon(url, 4, 1); // warm-up (JIT, ORT arenas)
+    const rows = [];
+    for (const connections of [1, 16]) {
+      const cpu0 = procCpuSeconds(child.pid);
+      const result = await cannon(url, connections, duration);
+      const cpuS = procCpuSeconds(child.pid) - cpu0;
+      const requests = result.requests.total;
+      if (result.non2xx || result.errors)
+        fail(`${mode} c=${connections}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      rows.push({
+        mode,
+        connections,
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        requests,
+        cpuPerReq: (cpuS * 1e6) / requests,
+      });
+    }
+    return rows;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
 const ort1 = await ortPerCall(1, 3000);
 const ort32 = await ortPerCall(32, 500);
-const { child, url } = await startServer();
-try {
-  const check = await fetch(`${url}/v1/models/mnist:predict`, { method: 'POST', body });
-  const scores = (await check.json()).predictions?.[0];
-  if (check.status !== 200 || scores?.length !== 10)
-    fail(`unexpected answer ${check.status}: ${JSON.stringify(scores)}`);
-  await cannon(url, 4, 1); // warm-up (JIT, ORT arenas)
+const rows = [...(await measure('main')), ...(await measure('worker')), ...(await measure('floor'))];
 
-  const rows = [];
-  for (const connections of [1, 16]) {
-    const cpu0 = procCpuSeconds(child.pid);
-    const result = await cannon(url, connections, duration);
-    const cpuS = procCpuSeconds(child.pid) - cpu0;
-    const requests = result.requests.total;
-    if (result.non2xx || result.errors)
-      fail(`c=${connections}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    const cpuPerReq = (cpuS * 1e6) / requests;
-    rows.push({
-      connections,
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      requests,
-      cpuPerReq,
-      overhead: cpuPerReq - ort1.cpuUs,
-    });
-  }
-
-  const f = (n, d = 1) => n.toFixed(d);
+const f = (n, d = 1) => n.toFixed(d);
+console.log(
+  `model-server bench: mnist predict_images (1 instance), intra-op threads ${threads}, ${duration}s per level, node ${process.version}`,
+);
+console.log(`ORT session.run batch 1:  ${f(ort1.wallUs)} µs wall, ${f(ort1.cpuUs)} µs CPU per call`);
+console.log(
+  `ORT session.run batch 32: ${f(ort32.wallUs)} µs wall, ${f(ort32.cpuUs)} µs CPU per call (${f(ort32.wallUs / 32)} µs wall per row)`,
+);
+for (const r of rows) {
+  const label = r.mode === 'floor' ? 'bare node:http (floor)' : `server, ORT on ${r.mode} thread`;
+  const beyond = r.mode === 'floor' ? '' : `  beyond ORT ${f(r.cpuPerReq - ort1.cpuUs)} µs/req`;
   console.log(
-    `model-server bench: mnist predict_images, intra-op threads ${threads}, ${duration}s per level, node ${process.version}`,
+    `${label.padEnd(28)} c=${String(r.connections).padEnd(2)} ${f(r.rps, 0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${f(r.cpuPerReq)} µs/req${beyond}`,
   );
-  console.log(`ORT session.run  batch 1: ${f(ort1.wallUs)} µs wall, ${f(ort1.cpuUs)} µs CPU per call`);
-  console.log(
-    `ORT session.run  batch 32: ${f(ort32.wallUs)} µs wall, ${f(ort32.cpuUs)} µs CPU per call (${f(ort32.wallUs / 32)} µs wall per row)`,
-  );
-  for (const r of rows) {
-    console.log(
-      `server c=${String(r.connections).padEnd(2)} ${f(r.rps, 0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
-        `CPU ${f(r.cpuPerReq)} µs/req  beyond ORT ${f(r.overhead)} µs/req  (${r.requests} requests)`,
-    );
-  }
-  console.log(
-    'CPU per request = server process utime+stime (/proc, 10 ms ticks) / requests; "beyond ORT" subtracts ORT\'s batch-1 CPU per call.',
-  );
-} finally {
-  child.kill('SIGTERM');
 }
+console.log(
+  'CPU/req = server process utime+stime from /proc (all threads, 10 ms ticks) / requests; "beyond ORT" subtracts ORT\'s batch-1 CPU per call.',
+);

@@ -6,7 +6,8 @@ import { ServingRegistryModule } from '@infergate/serving-registry';
 import { StoreModule } from '@infergate/store';
 import { AuthController } from './auth/auth.controller';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
-import { APP_CONFIG, type AppConfig } from './config/app-config';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
 import { ParsedBodyMiddleware } from './http/parsed-body.middleware';
@@ -28,12 +29,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [
-        {
-          module: class ConfigModule {},
-          global: true,
-          providers: [{ provide: APP_CONFIG, useValue: config }],
-          exports: [APP_CONFIG],
-        },
+        ConfigModule.forRoot(config),
         StoreModule.forRootAsync({ useFactory: () => ({ sqlitePath: config.sqlitePath }) }),
         AuthModule.forRootAsync({
           useFactory: () => ({

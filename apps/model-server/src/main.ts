@@ -23,11 +23,14 @@ async function main(): Promise<void> {
     pollIntervalMs: config.pollIntervalMs,
     intraOpNumThreads: config.intraOpThreads,
     maxBodyBytes: config.maxBodyBytes,
+    inferenceThread: config.inferenceThread,
     logger,
   });
   const http = new RestHttpServer(modelServer, config.maxBodyBytes);
   const port = await http.listen(config.restPort, config.host);
-  logger.log(`serving ${modelServer.modelNames().join(', ') || 'no models'} from ${config.modelRepository}`);
+  logger.log(
+    `serving ${modelServer.modelNames().join(', ') || 'no models'} from ${config.modelRepository} (inference on the ${config.inferenceThread} thread)`,
+  );
   // Same wording as TF Serving's startup line, which scripts wait for.
   logger.log(`Exporting HTTP/REST API at:${config.host}:${port} ...`);
 

@@ -11,6 +11,7 @@ describe('loadModelServerConfig', () => {
       intraOpThreads: undefined,
       pollIntervalMs: 1000,
       maxBodyBytes: 64 * 1024 * 1024,
+      inferenceThread: 'worker',
     });
   });
 

@@ -9,6 +9,8 @@ export interface ModelServerConfig {
   readonly intraOpThreads: number | undefined;
   readonly pollIntervalMs: number;
   readonly maxBodyBytes: number;
+  /** 'worker' (default): ORT runs in a worker thread and never blocks the loop; 'main': on the loop's thread. */
+  readonly inferenceThread: 'main' | 'worker';
 }
 
 export class ConfigError extends Error {
@@ -26,7 +28,10 @@ const REPOSITORY: Setting = { flag: 'model-repository', env: 'MODEL_REPOSITORY' 
 const THREADS: Setting = { flag: 'intra-op-threads', env: 'MODEL_SERVER_INTRA_OP_THREADS' };
 const POLL: Setting = { flag: 'poll-interval-ms', env: 'MODEL_SERVER_POLL_INTERVAL_MS' };
 const MAX_BODY: Setting = { flag: 'max-body-bytes', env: 'MODEL_SERVER_MAX_BODY_BYTES' };
-const KNOWN_FLAGS = new Set([HOST, PORT, REPOSITORY, THREADS, POLL, MAX_BODY].map((s) => s.flag));
+const INFERENCE_THREAD: Setting = { flag: 'inference-thread', env: 'MODEL_SERVER_INFERENCE_THREAD' };
+const KNOWN_FLAGS = new Set(
+  [HOST, PORT, REPOSITORY, THREADS, POLL, MAX_BODY, INFERENCE_THREAD].map((s) => s.flag),
+);
 
 /**
  * Reads `--flag=value` / `--flag value` arguments, falling back to environment variables, then defaults:
@@ -51,6 +56,12 @@ export function loadModelServerConfig(
   const port = int(PORT, 8501, 0)!;
   if (port > 65535) throw new ConfigError(`--${PORT.flag} / ${PORT.env} must be a TCP port, got ${port}`);
   const repository = get(REPOSITORY);
+  const inferenceThread = get(INFERENCE_THREAD) ?? 'worker';
+  if (inferenceThread !== 'main' && inferenceThread !== 'worker') {
+    throw new ConfigError(
+      `--${INFERENCE_THREAD.flag} / ${INFERENCE_THREAD.env} must be "main" or "worker", got "${inferenceThread}"`,
+    );
+  }
   return {
     host: get(HOST) ?? '127.0.0.1',
     restPort: port,
@@ -58,6 +69,7 @@ export function loadModelServerConfig(
     intraOpThreads: int(THREADS, undefined, 1),
     pollIntervalMs: int(POLL, 1000, 0)!,
     maxBodyBytes: int(MAX_BODY, 64 * 1024 * 1024, 1)!,
+    inferenceThread,
   };
 }
 

@@ -1,10 +1,10 @@
 import avro from 'avsc';
+import type { InferenceLogRecord } from './inference-log.record';
 import {
   decodeInferenceLog,
   encodeInferenceLog,
   inferenceLogType,
   inferenceSchemaText,
-  type InferenceLogRecord,
 } from './inference-log.schema';
 
 const record: InferenceLogRecord = {

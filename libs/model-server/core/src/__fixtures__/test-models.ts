@@ -106,3 +106,23 @@ export function writeModel(
   writeFileSync(path.join(dir, 'model.onnx'), encodeModel(model));
   if (config !== undefined) writeFileSync(path.join(repo, name, 'config.json'), JSON.stringify(config));
 }
+
+/** A deliberately slow model: `depth` chained 512×512 MatMuls on float x [batch, 512]. */
+export function slowModel(depth: number): ModelSpec {
+  const n = 512;
+  const w = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) w[i * n + i] = 1;
+  const nodes = Array.from({ length: depth }, (_, i) => ({
+    opType: 'MatMul',
+    inputs: [i === 0 ? 'x' : `h${i}`, 'w'],
+    outputs: [i === depth - 1 ? 'y' : `h${i + 1}`],
+  }));
+  return {
+    graph: {
+      inputs: [{ name: 'x', elemType: 'FLOAT', shape: ['batch', n] }],
+      outputs: [{ name: 'y', elemType: 'FLOAT', shape: ['batch', n] }],
+      initializers: [{ name: 'w', elemType: 'FLOAT', dims: [n, n], values: w }],
+      nodes,
+    },
+  };
+}

@@ -50,7 +50,13 @@ beforeAll(async () => {
   writeModel(repo, 'reg', 1, regressorModel(), {
     signatures: { serving_default: { method: 'regress', inputs: { x: 'x' }, outputs: { outputs: 'y' } } },
   });
-  server = await ModelServer.open({ repositoryDir: repo, pollIntervalMs: 0, intraOpNumThreads: 1 });
+  // ORT on the main thread here; worker-session.loader.spec.ts covers the worker thread (the default).
+  server = await ModelServer.open({
+    repositoryDir: repo,
+    pollIntervalMs: 0,
+    intraOpNumThreads: 1,
+    inferenceThread: 'main',
+  });
 });
 
 afterAll(async () => {

@@ -11,7 +11,9 @@ import { JsonObject, type JsonDocument } from './json/json-document';
 import { JsonParseError } from './json/json-parse-error';
 import { parseJson } from './json/json-parser';
 import { PrettyJsonWriter } from './json/pretty-json-writer';
+import { MainThreadSessionLoader } from './repository/main-thread-session.loader';
 import { ModelRepository } from './repository/model-repository';
+import { WorkerSessionLoader } from './repository/worker-session.loader';
 import { SILENT_LOGGER, type ModelServerLogger } from './repository/model-server-logger';
 import { type ModelVersion } from './repository/model-version';
 import { DEFAULT_SIGNATURE } from './repository/signature';
@@ -24,6 +26,12 @@ export interface ModelServerOptions {
   readonly pollIntervalMs?: number;
   /** ORT intra-op threads per session; ORT's default (all cores) when absent. */
   readonly intraOpNumThreads?: number;
+  /**
+   * Where ORT runs. onnxruntime-node's run() computes synchronously on the calling thread, so 'worker'
+   * (default) keeps every session in one worker thread and a slow model never stalls other requests;
+   * 'main' computes on the event loop's thread, saving a message round trip per call.
+   */
+  readonly inferenceThread?: 'main' | 'worker';
   /** Largest request body accepted after gzip decompression. Default 64 MiB. */
   readonly maxBodyBytes?: number;
   readonly logger?: ModelServerLogger;
@@ -66,9 +74,12 @@ export class ModelServer {
 
   static async open(options: ModelServerOptions): Promise<ModelServer> {
     const logger = options.logger ?? SILENT_LOGGER;
+    const loader =
+      options.inferenceThread === 'main' ? new MainThreadSessionLoader() : new WorkerSessionLoader();
     const repository = new ModelRepository(
       options.repositoryDir,
       { intraOpNumThreads: options.intraOpNumThreads },
+      loader,
       logger,
     );
     await repository.scan();

@@ -13,6 +13,8 @@ export interface OnnxBackendFactoryOptions {
   readonly repositoryDir: string;
   readonly intraOpNumThreads?: number;
   readonly pollIntervalMs?: number;
+  /** 'worker' (default) keeps model compute off the gateway's event loop; 'main' saves a message round trip. */
+  readonly inferenceThread?: 'main' | 'worker';
   readonly logger?: ModelServerLogger;
 }
 

@@ -36,6 +36,10 @@ const TWO_32 = 4294967296;
 const TWO_63 = 2n ** 63n;
 const TWO_64 = 2n ** 64n;
 
+const MAX_SCRATCH = 1 << 20;
+let scratchNums = new Float64Array(4096);
+let scratchFlags = new Uint8Array(4096);
+
 const ESCAPES: Record<number, string> = {
   0x22: '"',
   0x5c: '\\',
@@ -61,9 +65,12 @@ class Parser {
   private pos = 0;
   private readonly buf: Buffer;
   private readonly len: number;
-  private nums = new Float64Array(256);
-  private flags = new Uint8Array(256);
+  // The number tape is parsed into a scratch buffer shared by every parse (parsing is synchronous) and
+  // copied out once at the exact size, instead of growing a fresh tape per request.
+  private nums = scratchNums;
+  private flags = scratchFlags;
   private numCount = 0;
+  private readonly stack: JsonValue[] = [];
   private bigs: Map<number, bigint> | null = null;
 
   constructor(bytes: Uint8Array) {
@@ -84,8 +91,8 @@ class Parser {
     }
     return new JsonDocument(
       root,
-      this.nums.subarray(0, this.numCount),
-      this.flags.subarray(0, this.numCount),
+      this.nums.slice(0, this.numCount),
+      this.flags.slice(0, this.numCount),
       this.bigs,
     );
   }
@@ -167,14 +174,20 @@ class Parser {
 
   private array(): JsonValue[] {
     this.pos++;
-    const items: JsonValue[] = [];
     this.skipWs();
     if (this.peek() === 0x5d) {
       this.pos++;
-      return items;
+      return [];
     }
+    // Elements collect on a stack shared by all arrays of the parse and leave it as one exact-size array,
+    // so a 784-element list does not regrow (and discard) its backing store a dozen times.
+    const stack = this.stack;
+    const base = stack.length;
+    const buf = this.buf;
     for (;;) {
-      items.push(this.value());
+      // Numbers are the common element (tensor data): skip the generic dispatch for them.
+      const first = this.pos < this.len ? buf[this.pos] : 0;
+      stack.push((first >= 0x30 && first <= 0x39) || first === 0x2d ? this.number() : this.value());
       this.skipWs();
       const c = this.peek();
       if (c === 0x2c) {
@@ -182,6 +195,8 @@ class Parser {
         this.skipWs();
       } else if (c === 0x5d) {
         this.pos++;
+        const items = stack.slice(base);
+        stack.length = base;
         return items;
       } else throw new JsonParseError(ARRAY_MISS_COMMA, this.pos);
     }
@@ -268,13 +283,60 @@ class Parser {
       const fl = new Uint8Array(i * 2);
       fl.set(this.flags);
       this.flags = fl;
+      if (i * 2 <= MAX_SCRATCH) {
+        scratchNums = nums;
+        scratchFlags = fl;
+      }
     }
     this.nums[i] = value;
     this.flags[i] = flags;
     return i;
   }
 
+  /** Fast path for the common `-?int(.frac)?` with at most 15 digits; anything else takes numberSlow(). */
   private number(): number {
+    const buf = this.buf;
+    const len = this.len;
+    const start = this.pos;
+    let p = start;
+    let c = p < len ? buf[p] : 0;
+    const minus = c === 0x2d;
+    if (minus) c = ++p < len ? buf[p] : 0;
+    if (c < 0x30 || c > 0x39) return this.numberSlow();
+    let mantissa = c - 0x30;
+    p++;
+    if (mantissa !== 0) {
+      while (p < len && (c = buf[p]) >= 0x30 && c <= 0x39) {
+        mantissa = mantissa * 10 + (c - 0x30);
+        p++;
+      }
+    }
+    c = p < len ? buf[p] : 0;
+    let frac = 0;
+    if (c === 0x2e) {
+      const fracStart = ++p;
+      while (p < len && (c = buf[p]) >= 0x30 && c <= 0x39) {
+        mantissa = mantissa * 10 + (c - 0x30);
+        p++;
+      }
+      frac = p - fracStart;
+      if (frac === 0) return this.numberSlow();
+      c = p < len ? buf[p] : 0;
+    }
+    // 15 digits keep the mantissa exact; an exponent or more digits need the general path.
+    if (c === 0x65 || c === 0x45 || p - start - (minus ? 1 : 0) - (frac > 0 ? 1 : 0) > 15)
+      return this.numberSlow();
+    this.pos = p;
+    if (frac === 0) {
+      if (minus && mantissa === 0) return this.push(0, NUM_INT | NUM_INT64 | NUM_UINT | NUM_UINT64);
+      const v = minus ? -mantissa : mantissa;
+      return this.push(v, intFlags(v));
+    }
+    const value = mantissa / POW10[frac];
+    return this.push(minus ? -value : value, 0);
+  }
+
+  private numberSlow(): number {
     const buf = this.buf;
     const start = this.pos;
     let p = start;

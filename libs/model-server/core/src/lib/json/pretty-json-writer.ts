@@ -3,6 +3,8 @@
  * switch to kFormatSingleLineArray mid-document: `{\n    "predictions": [2.5, 3.0\n    ]\n}`. Values are
  * written as pre-formatted text so callers choose the number formatting.
  */
+const INDENTS = Array.from({ length: 16 }, (_, i) => '    '.repeat(i));
+
 export class PrettyJsonWriter {
   private out = '';
   private readonly inArray: boolean[] = [];
@@ -62,7 +64,8 @@ export class PrettyJsonWriter {
   }
 
   private indent(): string {
-    return '    '.repeat(this.counts.length);
+    const depth = this.counts.length;
+    return depth < INDENTS.length ? INDENTS[depth] : '    '.repeat(depth);
   }
 
   private finish(): void {

@@ -2,7 +2,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseModelConfig } from './model-config';
 import { type ModelServerLogger } from './model-server-logger';
-import { ModelVersion, type SessionOptions } from './model-version';
+import { ModelVersion } from './model-version';
+import { type SessionLoader, type SessionOptions } from './session-loader';
 import { ServedModel } from './served-model';
 
 /** A version directory is a positive integer, as in TF Serving's file system source. */
@@ -26,6 +27,7 @@ export class ModelRepository {
   constructor(
     readonly rootDir: string,
     private readonly sessionOptions: SessionOptions,
+    private readonly loader: SessionLoader,
     private readonly logger: ModelServerLogger,
   ) {}
 
@@ -65,6 +67,7 @@ export class ModelRepository {
     await this.scanning?.catch(() => undefined);
     for (const model of this.models.values()) for (const v of model.versions.values()) this.unload(model, v);
     await Promise.all([...this.unloads]);
+    await this.loader.close();
   }
 
   private async scanOnce(): Promise<void> {
@@ -103,7 +106,7 @@ export class ModelRepository {
       const mv = new ModelVersion(version, path.join(dir, String(version), MODEL_FILE));
       model.versions.set(version, mv);
       try {
-        await mv.load(this.sessionOptions, model.config, stamp);
+        await mv.load(this.loader, this.sessionOptions, model.config, stamp);
         this.logger.log(`model ${name} version ${version} loaded`);
       } catch (error) {
         this.logger.warn(`model ${name} version ${version} failed to load: ${describe(error)}`);

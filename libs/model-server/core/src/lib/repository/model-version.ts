@@ -1,18 +1,19 @@
-import * as ort from 'onnxruntime-node';
 import { ServingError } from '../errors/serving-error';
-import { type HostTensor, type TensorData } from '../tensor/host-tensor';
+import { type HostTensor } from '../tensor/host-tensor';
 import { type OutputTensor } from '../tensor/predict-response.writer';
 import { ortTypeFromTf, tfDtypeFromOrt } from '../tensor/tf-dtype';
 import { type ModelConfig } from './model-config';
 import { type Signature } from './signature';
 import { buildSignatures } from './signature.builder';
+import {
+  type SessionHandle,
+  type SessionLoader,
+  type SessionOptions,
+  type SessionTensor,
+} from './session-loader';
 
 /** TF Serving's ManagerState names as GetModelStatus reports them. */
 export type VersionState = 'START' | 'LOADING' | 'AVAILABLE' | 'UNLOADING' | 'END';
-
-export interface SessionOptions {
-  readonly intraOpNumThreads?: number;
-}
 
 /**
  * One version of a model: its ORT session (one per version, reused by every request) and the signatures
@@ -25,7 +26,7 @@ export class ModelVersion {
   signatures = new Map<string, Signature>();
   /** The model file's identity at load time, to retry a failed load only when the file changes. */
   fileStamp = '';
-  private session: ort.InferenceSession | undefined;
+  private session: SessionHandle | undefined;
   private inflight = 0;
   private drained: (() => void) | undefined;
 
@@ -34,19 +35,16 @@ export class ModelVersion {
     readonly modelPath: string,
   ) {}
 
-  async load(options: SessionOptions, config: ModelConfig | null, fileStamp: string): Promise<void> {
+  async load(
+    loader: SessionLoader,
+    options: SessionOptions,
+    config: ModelConfig | null,
+    fileStamp: string,
+  ): Promise<void> {
     this.state = 'LOADING';
     this.fileStamp = fileStamp;
     try {
-      const sessionOptions: ort.InferenceSession.SessionOptions = {
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-      };
-      // onnxruntime-node rejects an explicit undefined; leaving it out means ORT's default (all cores).
-      if (options.intraOpNumThreads !== undefined)
-        sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
-      const session = await ort.InferenceSession.create(this.modelPath, sessionOptions);
+      const session = await loader.load(this.modelPath, options);
       try {
         this.signatures = buildSignatures(config, session.inputMetadata, session.outputMetadata);
       } catch (error) {
@@ -96,17 +94,13 @@ export class ModelVersion {
   async run(signature: Signature, inputs: ReadonlyMap<string, HostTensor>): Promise<OutputTensor[]> {
     const session = this.session;
     if (!session) throw new ServingError('UNAVAILABLE', `Servable version ${this.version} is not available`);
-    const feeds: Record<string, ort.Tensor> = {};
+    const feeds: Record<string, SessionTensor> = {};
     for (const spec of signature.inputs) {
       const t = inputs.get(spec.alias)!;
-      feeds[spec.onnxName] = new ort.Tensor(
-        ortTypeFromTf(t.dtype) as 'float32',
-        t.data as Float32Array,
-        t.shape,
-      );
+      feeds[spec.onnxName] = { type: ortTypeFromTf(t.dtype)!, dims: t.shape, data: t.data };
     }
     const fetches = signature.outputs.map((o) => o.onnxName);
-    let results: ort.InferenceSession.OnnxValueMapType;
+    let results: Record<string, SessionTensor>;
     try {
       results = await session.run(feeds, fetches);
     } catch (error) {
@@ -114,8 +108,8 @@ export class ModelVersion {
       throw new ServingError('INVALID_ARGUMENT', error instanceof Error ? error.message : String(error));
     }
     return signature.outputs.map((o) => {
-      const t = results[o.onnxName] as ort.Tensor;
-      return { alias: o.alias, dtype: tfDtypeFromOrt(t.type), dims: t.dims, data: t.data as TensorData };
+      const t = results[o.onnxName];
+      return { alias: o.alias, dtype: tfDtypeFromOrt(t.type), dims: t.dims, data: t.data };
     });
   }
 }

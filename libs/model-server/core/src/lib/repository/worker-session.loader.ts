@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type * as ort from 'onnxruntime-node';
+import {
+  ortSessionOptions,
+  type SessionHandle,
+  type SessionLoader,
+  type SessionOptions,
+  type SessionTensor,
+} from './session-loader';
+
+const WORKER_FILE = path.join(__dirname, 'ort-session.worker.cjs');
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Sessions in one worker thread, so a model's compute never blocks the event loop (other requests,
+ * status and health keep being answered). Still one session per model version; runs are serialised in
+ * the worker. Costs a message round trip per call (inputs are transferred, not copied).
+ */
+export class WorkerSessionLoader implements SessionLoader {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  async load(modelPath: string, options: SessionOptions): Promise<SessionHandle> {
+    const loaded = (await this.call({
+      op: 'load',
+      path: modelPath,
+      options: ortSessionOptions(options),
+    })) as {
+      session: number;
+      inputMetadata: ort.InferenceSession.ValueMetadata[];
+      outputMetadata: ort.InferenceSession.ValueMetadata[];
+    };
+    const worker = this.worker;
+    return {
+      inputMetadata: loaded.inputMetadata,
+      outputMetadata: loaded.outputMetadata,
+      run: async (feeds, fetches) => {
+        if (this.worker !== worker)
+          throw new Error('the inference worker restarted; this model version must be reloaded');
+        const transfer: ArrayBuffer[] = [];
+        for (const name in feeds) {
+          const data = feeds[name].data;
+          // Transfer only buffers the tensor owns outright; anything else is copied by the structured clone.
+          if (
+            !Array.isArray(data) &&
+            data.byteOffset === 0 &&
+            data.byteLength === data.buffer.byteLength &&
+            data.buffer instanceof ArrayBuffer
+          ) {
+            transfer.push(data.buffer);
+          }
+        }
+        const result = (await this.call(
+          { op: 'run', session: loaded.session, feeds, fetches },
+          transfer,
+        )) as {
+          outputs: Record<string, SessionTensor>;
+        };
+        return result.outputs;
+      },
+      release: async () => {
+        if (this.worker === worker) await this.call({ op: 'release', session: loaded.session });
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
+  private call(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    const worker = this.ensureWorker();
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_FILE);
+    worker.unref();
+    worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.error !== undefined) p.reject(new Error(msg.error));
+      else p.resolve(msg.result);
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the inference worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+}
