@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Database } from './database';
-import { migrationProvider } from './migrations';
+import { migrationProvider } from './migrations/index';
 
 export interface StoreOptions {
   /** SQLite database file (`:memory:` for tests). */

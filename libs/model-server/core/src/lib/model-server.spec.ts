@@ -461,3 +461,38 @@ describe('ModelServer repository changes', () => {
     expect((await call('POST', '/v1/models/broken:predict', { instances: [1] })).status).toBe(404);
   });
 });
+
+describe('ModelServer limits and error bodies', () => {
+  it('answers 413 when a gzip body inflates beyond maxBodyBytes', async () => {
+    const small = await ModelServer.open({
+      repositoryDir: repo,
+      pollIntervalMs: 0,
+      maxBodyBytes: 100,
+      inferenceThread: 'main',
+    });
+    try {
+      const res = await small.handle({
+        method: 'POST',
+        path: '/v1/models/half:predict',
+        body: gzipSync(`{"instances": [${'1.0,'.repeat(100)}1.0]}`),
+        headers: { 'content-encoding': 'gzip' },
+      });
+      expect(res.status).toBe(413);
+      expect(errorOf(res)).toBe('Request body exceeds the limit of 100 bytes');
+      const bad = await small.handle({
+        method: 'POST',
+        path: '/v1/models/half:predict',
+        body: Buffer.from('nope'),
+        headers: { 'Content-Encoding': 'gzip' },
+      });
+      expect(bad.status).toBe(400);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("pretty-prints errors as TF Serving's rapidjson writer does", async () => {
+    const res = await call('POST', '/v1/models/nope:predict', '{"instances": [1]}');
+    expect(text(res)).toBe('{\n    "error": "Servable not found for request: Latest(nope)"\n}');
+  });
+});

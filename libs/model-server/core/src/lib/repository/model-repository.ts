@@ -22,6 +22,7 @@ export class ModelRepository {
   private scanning: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private warnedMissingRoot = false;
   private readonly unloads = new Set<Promise<void>>();
 
   constructor(
@@ -71,6 +72,12 @@ export class ModelRepository {
   }
 
   private async scanOnce(): Promise<void> {
+    const root = await stat(this.rootDir).catch(() => null);
+    if (!root?.isDirectory()) {
+      if (!this.warnedMissingRoot)
+        this.logger.warn(`model repository ${this.rootDir} is not a directory; serving no models`);
+      this.warnedMissingRoot = true;
+    } else this.warnedMissingRoot = false;
     const names = await subdirectories(this.rootDir);
     for (const name of names) await this.scanModel(name);
     for (const [name, model] of this.models) {

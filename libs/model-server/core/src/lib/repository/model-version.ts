@@ -6,6 +6,7 @@ import { type ModelConfig } from './model-config';
 import { type Signature } from './signature';
 import { buildSignatures } from './signature.builder';
 import {
+  SessionLostError,
   type SessionHandle,
   type SessionLoader,
   type SessionOptions,
@@ -104,6 +105,14 @@ export class ModelVersion {
     try {
       results = await session.run(feeds, fetches);
     } catch (error) {
+      if (error instanceof SessionLostError) {
+        // Mark the version failed with a changed stamp so the next repository scan loads it again.
+        this.state = 'END';
+        this.error = error.message;
+        this.fileStamp = '';
+        this.session = undefined;
+        throw new ServingError('UNAVAILABLE', error.message);
+      }
       // ORT rejects bad shapes and types at run time; TF Serving reports its runtime's INVALID_ARGUMENT as 400.
       throw new ServingError('INVALID_ARGUMENT', error instanceof Error ? error.message : String(error));
     }

@@ -44,3 +44,8 @@ export function ortSessionOptions(options: SessionOptions): ort.InferenceSession
   if (options.intraOpNumThreads !== undefined) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
   return sessionOptions;
 }
+
+/** The session itself is gone (its worker thread died): the version must be loaded again. */
+export class SessionLostError extends Error {
+  override name = 'SessionLostError';
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import {
+  SessionLostError,
   ortSessionOptions,
   type SessionHandle,
   type SessionLoader,
@@ -42,7 +43,7 @@ export class WorkerSessionLoader implements SessionLoader {
       outputMetadata: loaded.outputMetadata,
       run: async (feeds, fetches) => {
         if (this.worker !== worker)
-          throw new Error('the inference worker restarted; this model version must be reloaded');
+          throw new SessionLostError('the inference worker restarted; this model version must be reloaded');
         const transfer: ArrayBuffer[] = [];
         for (const name in feeds) {
           const data = feeds[name].data;
@@ -101,8 +102,10 @@ export class WorkerSessionLoader implements SessionLoader {
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the inference worker exited with code ${code}`)));
+    worker.on('error', (error) =>
+      fail(new SessionLostError(`the inference worker failed: ${error.message}`)),
+    );
+    worker.on('exit', (code) => fail(new SessionLostError(`the inference worker exited with code ${code}`)));
     this.worker = worker;
     return worker;
   }
