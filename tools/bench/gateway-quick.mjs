@@ -82,15 +82,24 @@ async function measure(label, url, headers, connections) {
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-gw-'));
 const msPort = await freePort();
 const gwPort = await freePort();
-const modelServer = start('dist/apps/model-server/src/main.js', [`--rest-port=${msPort}`, `--model-repository=${join(root, 'models')}`], {});
-const gateway = start('dist/apps/api/src/main.js', [], {
-  PORT: String(gwPort),
-  DATA_DIR: dataDir,
-  ADMIN_PASSWORD: 'bench-password',
-  LOG_LEVEL: 'warn',
-  MODEL_REPOSITORY: join(root, 'models'),
-  ...(kafka ? { KAFKA_BROKERS: kafka } : {}),
-}, cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []);
+const modelServer = start(
+  'dist/apps/model-server/src/main.js',
+  [`--rest-port=${msPort}`, `--model-repository=${join(root, 'models')}`],
+  {},
+);
+const gateway = start(
+  'dist/apps/api/src/main.js',
+  [],
+  {
+    PORT: String(gwPort),
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD: 'bench-password',
+    LOG_LEVEL: 'warn',
+    MODEL_REPOSITORY: join(root, 'models'),
+    ...(kafka ? { KAFKA_BROKERS: kafka } : {}),
+  },
+  cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+);
 try {
   await waitFor(`http://127.0.0.1:${msPort}/v1/models/mnist`, modelServer);
   await waitFor(`http://127.0.0.1:${gwPort}/health/live`, gateway);
@@ -115,18 +124,25 @@ try {
   const rows = [];
   for (const c of [1, 16]) {
     if (only.includes('direct')) rows.push(await measure('direct: model server', direct, {}, c));
-    if (only.includes('tf')) rows.push(await measure('gateway -> TF-Serving adapter -> model server', viaTf, auth, c));
-    if (only.includes('embedded')) rows.push(await measure('gateway -> embedded ONNX (in-process)', embedded, auth, c));
+    if (only.includes('tf'))
+      rows.push(await measure('gateway -> TF-Serving adapter -> model server', viaTf, auth, c));
+    if (only.includes('embedded'))
+      rows.push(await measure('gateway -> embedded ONNX (in-process)', embedded, auth, c));
   }
-  console.log(`\ngateway quick benchmark: ${seconds}s per cell, logging to ${kafka ? `Kafka ${kafka}` : 'Avro files'}`);
+  console.log(
+    `\ngateway quick benchmark: ${seconds}s per cell, logging to ${kafka ? `Kafka ${kafka}` : 'Avro files'}`,
+  );
   console.log('| path | c | req/s | p50 ms | p99 ms | errors |');
   console.log('|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.label} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+  for (const r of rows)
+    console.log(`| ${r.label} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} |`);
   for (const c of [1, 16]) {
     const d = rows.find((r) => r.connections === c && r.label.startsWith('direct'));
     const g = rows.find((r) => r.connections === c && r.label.includes('TF-Serving'));
     if (!d || !g) continue;
-    console.log(`c=${c}: gateway/direct throughput ${(g.rps / d.rps).toFixed(2)}, added p50 ${(g.p50 - d.p50).toFixed(2)} ms`);
+    console.log(
+      `c=${c}: gateway/direct throughput ${(g.rps / d.rps).toFixed(2)}, added p50 ${(g.p50 - d.p50).toFixed(2)} ms`,
+    );
   }
 } finally {
   gateway.kill('SIGINT');

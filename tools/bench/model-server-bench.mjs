@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +26,7 @@ const dist = path.resolve(root, arg('dist', 'dist'));
 const repository = path.resolve(root, arg('model-repository', 'models'));
 const threads = Number(arg('intra-op-threads', '1'));
 const main = path.join(dist, 'apps/model-server/src/main.js');
+const servers = []; // started server processes, stopped on every exit path
 const modelFile = path.join(repository, 'mnist/1/model.onnx');
 if (!existsSync(main)) fail(`${main} not found: run \`node tools/scripts/build.mjs\` first`);
 if (!existsSync(modelFile)) fail(`${modelFile} not found`);
@@ -104,47 +106,51 @@ function cannon(url, connections, seconds) {
 
 function fail(message) {
   console.error(`model-server-bench: ${message}`);
+  for (const server of servers) server.child.kill('SIGTERM');
   process.exit(1);
 }
 
-async function measure(mode) {
-  const { child, url } = await startServer(mode);
-  try {
-    if (mode !== 'floor') {
-      const check = await fetch(`${url}/v1/models/mnist:predict`, { method: 'POST', body });
-      const scores = (await check.json()).predictions?.[0];
-      if (check.status !== 200 || scores?.length !== 10)
-        fail(`unexpected answer ${check.status}: ${JSON.stringify(scores)}`);
-    }
-    await cannon(url, 4, 1); // warm-up (JIT, ORT arenas)
-    const rows = [];
-    for (const connections of [1, 16]) {
-      const cpu0 = procCpuSeconds(child.pid);
-      const result = await cannon(url, connections, duration);
-      const cpuS = procCpuSeconds(child.pid) - cpu0;
-      const requests = result.requests.total;
-      if (result.non2xx || result.errors)
-        fail(`${mode} c=${connections}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-      rows.push({
-        mode,
-        connections,
-        rps: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        requests,
-        cpuPerReq: (cpuS * 1e6) / requests,
-      });
-    }
-    return rows;
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+async function level(server, connections) {
+  const cpu0 = procCpuSeconds(server.child.pid);
+  const result = await cannon(server.url, connections, duration);
+  const cpuS = procCpuSeconds(server.child.pid) - cpu0;
+  const requests = result.requests.total;
+  if (result.non2xx || result.errors) {
+    fail(`${server.mode} c=${connections}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
+  return {
+    mode: server.mode,
+    connections,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests,
+    cpuPerReq: (cpuS * 1e6) / requests,
+  };
 }
 
 const ort1 = await ortPerCall(1, 3000);
 const ort32 = await ortPerCall(32, 500);
-const rows = [...(await measure('main')), ...(await measure('worker')), ...(await measure('floor'))];
+
+// All three servers run side by side (idle ones cost nothing) and are measured in turn per level, so the
+// comparison with the floor is made under the same machine load.
+const rows = [];
+try {
+  for (const mode of ['main', 'worker', 'floor']) servers.push({ mode, ...(await startServer(mode)) });
+  for (const server of servers) {
+    if (server.mode !== 'floor') {
+      const check = await fetch(`${server.url}/v1/models/mnist:predict`, { method: 'POST', body });
+      const scores = (await check.json()).predictions?.[0];
+      if (check.status !== 200 || scores?.length !== 10)
+        fail(`unexpected answer ${check.status}: ${JSON.stringify(scores)}`);
+    }
+    await cannon(server.url, 4, 1); // warm-up (JIT, ORT arenas)
+  }
+  for (const connections of [1, 16])
+    for (const server of servers) rows.push(await level(server, connections));
+} finally {
+  for (const server of servers) server.child.kill('SIGTERM');
+}
 
 const f = (n, d = 1) => n.toFixed(d);
 console.log(
@@ -162,5 +168,11 @@ for (const r of rows) {
   );
 }
 console.log(
-  'CPU/req = server process utime+stime from /proc (all threads, 10 ms ticks) / requests; "beyond ORT" subtracts ORT\'s batch-1 CPU per call.',
+  'CPU/req = server process utime+stime from /proc (all threads, 10 ms ticks) / requests; "beyond ORT" subtracts',
+);
+console.log(
+  "ORT's batch-1 CPU per call; the floor is a bare node:http server reading the same body and answering a fixed one.",
+);
+console.log(
+  `Figures move with machine load (load average now ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores).`,
 );

@@ -61,3 +61,19 @@ describe('TokenService', () => {
     expect(tokens.verify(token).userId).toBe(4);
   });
 });
+
+describe('TokenService verification cache', () => {
+  it('stops accepting a cached token once it expires', () => {
+    jest.useFakeTimers({ now: Date.now() });
+    try {
+      const tokens = new TokenService('s3cret-s3cret-s3cret', { expirySeconds: 2, issuer: 'infergate' });
+      const token = tokens.issue({ userId: 1, email: 'a@example.com', roles: ['HOPS_USER'] });
+      expect(tokens.verify(token).userId).toBe(1);
+      expect(tokens.verify(token).userId).toBe(1); // served from the cache
+      jest.setSystemTime(Date.now() + 8_000); // past exp + the 5 s clock tolerance
+      expect(() => tokens.verify(token)).toThrow(AuthError);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

@@ -30,9 +30,11 @@ export class InferenceController {
     @Res() response: Response,
   ): Promise<void> {
     const target = parseInferencePath(Array.isArray(path) ? path.join('/') : path);
+    // Abort the backend call when the client goes away before we answered. writableEnded (not
+    // writableFinished, which stays false while the socket still buffers output) marks "we answered".
     const aborted = new AbortController();
     response.once('close', () => {
-      if (!response.writableFinished) aborted.abort();
+      if (!response.writableEnded) aborted.abort();
     });
     const answer = await this.inference.infer(
       Number(projectId),
