@@ -4,7 +4,7 @@
 // the sources (.avsc schemas, JSON). One pass over the workspace takes about a second, so there is no
 // per-project incremental build to keep in sync. Usage: node tools/scripts/build.mjs [--out dist]
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, writeFile, copyFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, writeFile, copyFile, rm, rename } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,13 +37,17 @@ async function* sourceDirs(base) {
 }
 
 const started = Date.now();
-await rm(outDir, { recursive: true, force: true });
+// Build beside the target and swap it in at the end, so processes running from the old output (a
+// gateway started by a test or a benchmark) do not see it half-deleted.
+const finalDir = outDir;
+const stagingDir = `${finalDir}.staging-${process.pid}`;
+await rm(stagingDir, { recursive: true, force: true });
 let count = 0;
 for (const top of ['apps', 'libs']) {
   for await (const srcDir of sourceDirs(path.join(root, top))) {
     for await (const file of walk(srcDir)) {
       const rel = path.relative(root, file);
-      const target = path.join(outDir, rel);
+      const target = path.join(stagingDir, rel);
       await mkdir(path.dirname(target), { recursive: true });
       if (file.endsWith('.ts')) {
         if (TEST_FILE.test(file) || file.endsWith('.d.ts')) continue;
@@ -64,6 +68,10 @@ for (const top of ['apps', 'libs']) {
     }
   }
 }
+const oldDir = `${finalDir}.old-${process.pid}`;
+await rename(finalDir, oldDir).catch(() => undefined);
+await rename(stagingDir, finalDir);
+await rm(oldDir, { recursive: true, force: true });
 console.log(
-  `build: ${count} files compiled to ${path.relative(root, outDir)}/ in ${Date.now() - started} ms`,
+  `build: ${count} files compiled to ${path.relative(root, finalDir)}/ in ${Date.now() - started} ms`,
 );

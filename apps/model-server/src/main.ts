@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     intraOpNumThreads: config.intraOpThreads,
     maxBodyBytes: config.maxBodyBytes,
     inferenceThread: config.inferenceThread,
+    requestTimeoutMs: config.requestTimeoutMs,
     logger,
   });
   const http = new RestHttpServer(modelServer, config.maxBodyBytes);

@@ -12,6 +12,7 @@ describe('loadModelServerConfig', () => {
       pollIntervalMs: 1000,
       maxBodyBytes: 64 * 1024 * 1024,
       inferenceThread: 'worker',
+      requestTimeoutMs: 30_000,
     });
   });
 

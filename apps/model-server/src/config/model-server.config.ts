@@ -11,6 +11,8 @@ export interface ModelServerConfig {
   readonly maxBodyBytes: number;
   /** 'worker' (default): ORT runs in a worker thread and never blocks the loop; 'main': on the loop's thread. */
   readonly inferenceThread: 'main' | 'worker';
+  /** TF Serving's --rest_api_timeout_in_ms: 504 past it; 0 disables. */
+  readonly requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -28,9 +30,10 @@ const REPOSITORY: Setting = { flag: 'model-repository', env: 'MODEL_REPOSITORY' 
 const THREADS: Setting = { flag: 'intra-op-threads', env: 'MODEL_SERVER_INTRA_OP_THREADS' };
 const POLL: Setting = { flag: 'poll-interval-ms', env: 'MODEL_SERVER_POLL_INTERVAL_MS' };
 const MAX_BODY: Setting = { flag: 'max-body-bytes', env: 'MODEL_SERVER_MAX_BODY_BYTES' };
+const TIMEOUT: Setting = { flag: 'rest-api-timeout-ms', env: 'MODEL_SERVER_REST_API_TIMEOUT_MS' };
 const INFERENCE_THREAD: Setting = { flag: 'inference-thread', env: 'MODEL_SERVER_INFERENCE_THREAD' };
 const KNOWN_FLAGS = new Set(
-  [HOST, PORT, REPOSITORY, THREADS, POLL, MAX_BODY, INFERENCE_THREAD].map((s) => s.flag),
+  [HOST, PORT, REPOSITORY, THREADS, POLL, MAX_BODY, TIMEOUT, INFERENCE_THREAD].map((s) => s.flag),
 );
 
 /**
@@ -70,6 +73,7 @@ export function loadModelServerConfig(
     pollIntervalMs: int(POLL, 1000, 0)!,
     maxBodyBytes: int(MAX_BODY, 64 * 1024 * 1024, 1)!,
     inferenceThread,
+    requestTimeoutMs: int(TIMEOUT, 30_000, 0)!,
   };
 }
 

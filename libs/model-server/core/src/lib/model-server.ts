@@ -34,6 +34,8 @@ export interface ModelServerOptions {
   readonly inferenceThread?: 'main' | 'worker';
   /** Largest request body accepted after gzip decompression. Default 64 MiB. */
   readonly maxBodyBytes?: number;
+  /** Inference deadline per request, TF Serving's --rest_api_timeout_in_ms (default 30000); 0 disables. */
+  readonly requestTimeoutMs?: number;
   readonly logger?: ModelServerLogger;
 }
 
@@ -58,6 +60,7 @@ const NOT_FOUND_HTML =
   '<HTML><HEAD>\n<TITLE>404 Not Found</TITLE>\n</HEAD><BODY>\n<H1>Not Found</H1>\n</BODY></HTML>\n';
 const CORS_ORIGIN = /^https?:\/\//;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * TF Serving's REST API over ONNX Runtime: routes, JSON ↔ tensor conversion and errors as TF Serving's
@@ -70,6 +73,7 @@ export class ModelServer {
   private constructor(
     private readonly repository: ModelRepository,
     private readonly maxBodyBytes: number,
+    private readonly requestTimeoutMs: number,
   ) {}
 
   static async open(options: ModelServerOptions): Promise<ModelServer> {
@@ -84,7 +88,11 @@ export class ModelServer {
     );
     await repository.scan();
     repository.startPolling(options.pollIntervalMs ?? 1000);
-    return new ModelServer(repository, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    return new ModelServer(
+      repository,
+      options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    );
   }
 
   /** Rescans the repository now (the poller does this periodically). */
@@ -142,6 +150,31 @@ export class ModelServer {
     await this.repository.close();
   }
 
+  /**
+   * TF Serving answers 504 (DEADLINE_EXCEEDED) when a REST call outlives --rest_api_timeout_in_ms. An ORT
+   * run cannot be cancelled: it finishes unobserved (in worker mode, before the worker handles a release).
+   */
+  private withDeadline<T>(work: Promise<T>): Promise<T> {
+    const ms = this.requestTimeoutMs;
+    if (ms <= 0) return work;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new ServingError('DEADLINE_EXCEEDED', `Request timed out after ${ms} ms`)),
+        ms,
+      );
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
   private decodeBody(req: ModelServerRequest): Uint8Array {
     // TF Serving's http_server decompresses bodies whose Content-Encoding mentions gzip.
     if (!(header(req, 'content-encoding') ?? '').toLowerCase().includes('gzip')) return req.body;
@@ -193,7 +226,7 @@ export class ModelServer {
       const signature = mv.signatures.get(key);
       if (!signature) throw invalidArgument(`Serving signature name: "${key}" not found in signature def`);
       const inputs = readPredictInputs(doc, root, signature);
-      const outputs = await mv.run(signature, inputs.tensors);
+      const outputs = await this.withDeadline(mv.run(signature, inputs.tensors));
       return writePredictResponse(outputs, inputs.format);
     } finally {
       mv.release();
@@ -220,7 +253,7 @@ export class ModelServer {
         const what = verb === 'classify' ? 'classification' : 'regression';
         throw invalidArgument(`No ${what} inputs found in SignatureDef: ${key} (method ${signature.method})`);
       }
-      const outputs = await mv.run(signature, buildExampleTensors(signature, examples));
+      const outputs = await this.withDeadline(mv.run(signature, buildExampleTensors(signature, examples)));
       return verb === 'classify'
         ? writeClassifyResponse(signature, outputs, examples.length)
         : writeRegressResponse(signature, outputs, examples.length);

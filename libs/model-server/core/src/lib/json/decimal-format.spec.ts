@@ -40,3 +40,30 @@ describe('TF Serving float formatting', () => {
     expect(formatG(-2.5, 6)).toBe('-2.5');
   });
 });
+
+describe('formatG against a reference %g', () => {
+  // printf's %g from first principles: exponent form decided on the rounded value.
+  function referenceG(value: number, precision: number): string {
+    if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+    const [mant, expText] = value.toExponential(precision - 1).split('e');
+    const exp = Number(expText);
+    const strip = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+    if (exp < -4 || exp >= precision)
+      return `${strip(mant)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+    return strip(value.toFixed(precision - 1 - exp));
+  }
+
+  it('agrees on random and boundary values', () => {
+    const values = [
+      1e-4, 9.99999e-5, 0.000099999951, 1e-5, 1.5e-6, 1e-7, 123456.5, 999999.5, 1e21, 1e-300, 5e-324,
+      1.7976931348623157e308,
+    ];
+    let seed = 7;
+    for (let i = 0; i < 5000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const mag = (seed % 40) - 20;
+      values.push(((seed / 2147483648) * 2 - 1) * 10 ** mag);
+    }
+    for (const v of values) for (const p of [6, 9, 17]) expect(formatG(v, p)).toBe(referenceG(v, p));
+  });
+});

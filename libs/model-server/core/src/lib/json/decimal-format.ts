@@ -25,17 +25,23 @@ function formatDecimal(value: number, isFloat: boolean): string {
 /** printf's %.<precision>g: strip trailing zeros, exponent form when exp < -4 or exp >= precision. */
 export function formatG(value: number, precision: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-  const expForm = value.toExponential(precision - 1);
-  const ePos = expForm.indexOf('e');
-  const exp = +expForm.slice(ePos + 1);
-  if (exp < -4 || exp >= precision) {
-    let mant = expForm.slice(0, ePos);
-    if (mant.indexOf('.') >= 0) mant = stripZeros(mant);
-    const absExp = exp < 0 ? -exp : exp;
-    return `${mant}e${exp < 0 ? '-' : '+'}${absExp < 10 ? '0' : ''}${absExp}`;
+  // toPrecision already picks the exponent after rounding and uses exponent form for exp >= precision;
+  // it differs from %g only below 1e-4 (it switches at 1e-6) and in how the exponent is written.
+  let text = value.toPrecision(precision);
+  let ePos = text.indexOf('e');
+  if (ePos < 0) {
+    const digits = text.charCodeAt(0) === 0x2d ? 3 : 2; // past "0." or "-0."
+    if (!text.startsWith('0000', digits) || text.charCodeAt(digits - 2) !== 0x30) {
+      return text.indexOf('.') >= 0 ? stripZeros(text) : text;
+    }
+    text = value.toExponential(precision - 1);
+    ePos = text.indexOf('e');
   }
-  const fixed = value.toFixed(precision - 1 - exp);
-  return fixed.indexOf('.') >= 0 ? stripZeros(fixed) : fixed;
+  let mant = text.slice(0, ePos);
+  if (mant.indexOf('.') >= 0) mant = stripZeros(mant);
+  const sign = text.charCodeAt(ePos + 1) === 0x2d ? '-' : '+';
+  const exp = text.slice(ePos + 2);
+  return `${mant}e${sign}${exp.length < 2 ? '0' : ''}${exp}`;
 }
 
 function stripZeros(text: string): string {

@@ -184,15 +184,20 @@ class Parser {
     const stack = this.stack;
     const base = stack.length;
     const buf = this.buf;
+    const len = this.len;
     for (;;) {
       // Numbers are the common element (tensor data): skip the generic dispatch for them.
-      const first = this.pos < this.len ? buf[this.pos] : 0;
+      const first = this.pos < len ? buf[this.pos] : 0;
       stack.push((first >= 0x30 && first <= 0x39) || first === 0x2d ? this.number() : this.value());
-      this.skipWs();
-      const c = this.peek();
+      let c = this.pos < len ? buf[this.pos] : 0;
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        this.skipWs();
+        c = this.peek();
+      }
       if (c === 0x2c) {
         this.pos++;
-        this.skipWs();
+        c = this.pos < len ? buf[this.pos] : 0;
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.skipWs();
       } else if (c === 0x5d) {
         this.pos++;
         const items = stack.slice(base);

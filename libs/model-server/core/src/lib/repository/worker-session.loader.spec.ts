@@ -66,6 +66,27 @@ describe('ModelServer with inference in a worker thread', () => {
     expect(maxLag).toBeLessThan(Math.max(50, took / 2));
   });
 
+  it('answers 504 when inference outlives the request deadline', async () => {
+    const hasty = await ModelServer.open({
+      repositoryDir: repo,
+      pollIntervalMs: 0,
+      intraOpNumThreads: 1,
+      requestTimeoutMs: 1,
+    });
+    try {
+      const row = `[${new Array(512).fill('1.0').join(',')}]`;
+      const res = await hasty.handle({
+        method: 'POST',
+        path: '/v1/models/slow:predict',
+        body: Buffer.from(`{"instances": [${new Array(64).fill(row).join(',')}]}`),
+      });
+      expect(res.status).toBe(504);
+      expect(JSON.parse(Buffer.from(res.body).toString()).error).toBe('Request timed out after 1 ms');
+    } finally {
+      await hasty.close();
+    }
+  });
+
   it('reports ORT errors from the worker as 400', async () => {
     const res = await predict('slow', '{"instances": [[1.0, 2.0]]}');
     expect(res.status).toBe(400);
