@@ -99,6 +99,7 @@ export default tseslint.config(
       'libs/testing/**',
       'tools/**',
       'apps/*/src/config/**',
+      'apps/*/test/**',
     ],
     rules: {
       'no-restricted-syntax': [
