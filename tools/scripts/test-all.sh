@@ -14,7 +14,8 @@ started=$(date +%s)
 
 cleanup() {
   status=$?
-  step "stopping the Kafka broker"
+  step "stopping PostgreSQL and the Kafka broker"
+  bash tools/postgres/pg.sh stop || true
   bash tools/kafka/kafka.sh stop || true
   echo "test-all: $( [ $status -eq 0 ] && echo passed || echo FAILED ) in $(( $(date +%s) - started )) s"
   exit $status
@@ -23,6 +24,10 @@ trap cleanup EXIT
 
 step "starting the Kafka broker (first run downloads the jars)"
 bash tools/kafka/kafka.sh start
+
+step "starting a throwaway PostgreSQL on 127.0.0.1 (installs Debian's postgresql if missing)"
+bash tools/postgres/pg.sh start
+eval "$(bash tools/postgres/pg.sh env)"
 
 step "format"
 npx prettier --check . --log-level warn

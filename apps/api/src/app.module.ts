@@ -4,6 +4,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, AuthModule } from '@infergate/auth';
 import { ServingRegistryModule } from '@infergate/serving-registry';
 import { StoreModule } from '@infergate/store';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthController } from './auth/auth.controller';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
 import type { AppConfig } from './config/app-config';
@@ -16,8 +18,18 @@ import { createValidationPipe } from './http/validation.pipe';
 import { InferenceController } from './inference/inference.controller';
 import { InferenceModule } from './inference/inference.module';
 import { InferenceLogModule } from './inference-log/inference-log.module';
+import { KafkaController } from './kafka/kafka.controller';
+import { KafkaModule } from './kafka/kafka.module';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsModule } from './metrics/metrics.module';
+import { ProjectMembersController } from './projects/project-members.controller';
+import { ProjectsController } from './projects/projects.controller';
+import { ProjectsModule } from './projects/projects.module';
+import { ServingsController } from './servings/servings.controller';
+import { ServingsModule } from './servings/servings.module';
+import { AdminUsersController } from './users/admin-users.controller';
+import { RegisterController } from './users/register.controller';
+import { UsersModule } from './users/users.module';
 
 /**
  * The gateway. Built from a validated AppConfig so tests construct exactly what production runs;
@@ -30,7 +42,10 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        StoreModule.forRootAsync({ useFactory: () => ({ sqlitePath: config.sqlitePath }) }),
+        StoreModule.forRootAsync({
+          useFactory: () =>
+            config.postgresUrl ? { postgresUrl: config.postgresUrl } : { sqlitePath: config.sqlitePath },
+        }),
         AuthModule.forRootAsync({
           useFactory: () => ({
             jwtSecret: config.auth.jwtSecret,
@@ -54,6 +69,11 @@ export class AppModule implements NestModule {
         MetricsModule,
         InferenceLogModule,
         InferenceModule,
+        KafkaModule,
+        ServingsModule,
+        ProjectsModule,
+        UsersModule,
+        ApiKeysModule,
         BootstrapModule,
       ],
       controllers: [AuthController, HealthController],
@@ -69,6 +89,17 @@ export class AppModule implements NestModule {
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
     consumer.apply(RawBodyMiddleware).forRoutes(InferenceController);
     // Management controllers get parsed JSON/form bodies; list each one here as it is added.
-    consumer.apply(ParsedBodyMiddleware).forRoutes(AuthController);
+    consumer
+      .apply(ParsedBodyMiddleware)
+      .forRoutes(
+        AuthController,
+        RegisterController,
+        AdminUsersController,
+        ProjectsController,
+        ProjectMembersController,
+        ServingsController,
+        ApiKeysController,
+        KafkaController,
+      );
   }
 }

@@ -16,6 +16,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     // Bodies are read by our own middlewares (raw bytes for inference, parsed for management).
     bodyParser: false,
     logger: LEVELS[config.logLevel],
+    // Throw instead of process.exit(1): main.ts prints the cause, tests see the error.
+    abortOnError: false,
   });
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   app.enableShutdownHooks();

@@ -1,34 +1,53 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { UserRole } from '@infergate/store';
 import { AuthError, AuthErrorCode } from './auth.error';
-import { PUBLIC_ROUTE } from './auth.decorators';
-import { PRINCIPAL_KEY } from './principal';
+import { API_KEY_SCOPE, PUBLIC_ROUTE, USER_ROLES } from './auth.decorators';
+import type { ApiKeyScope } from './api-key.scopes';
+import { ApiKeyService } from './api-key.service';
+import { PRINCIPAL_KEY, type Principal } from './principal';
 import { TokenService } from './token.service';
 
 /**
- * Global guard: every route needs `Authorization: Bearer <JWT>` unless marked @Public(). Mirrors
- * Hopsworks' JWTFilter (401 when the header is missing or the token is invalid).
+ * Global guard: every route needs `Authorization: Bearer <JWT>` unless marked @Public(); routes marked
+ * @AcceptApiKey(scope) also take `Authorization: ApiKey <key>`. Mirrors Hopsworks' JWTFilter (401 when
+ * the header is missing or the token is invalid, 403 for a user role not allowed) and ApiKeyFilter.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeyService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) {
-      return true;
-    }
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
     const header = request.headers['authorization'];
     if (!header) throw new AuthError(AuthErrorCode.NOT_AUTHENTICATED, 'Authorization header not set.');
     const space = header.indexOf(' ');
-    const scheme = space > 0 ? header.slice(0, space) : header;
-    if (scheme.toLowerCase() !== 'bearer') {
-      throw new AuthError(AuthErrorCode.NOT_AUTHENTICATED, `Authentication scheme not supported: ${scheme}`);
+    const scheme = (space > 0 ? header.slice(0, space) : header).toLowerCase();
+    const credential = space > 0 ? header.slice(space + 1).trim() : '';
+    const keyScope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(API_KEY_SCOPE, targets);
+    let principal: Principal;
+    if (scheme === 'bearer') {
+      principal = this.tokens.verify(credential);
+    } else if (scheme === 'apikey' && keyScope) {
+      principal = await this.apiKeys.authenticate(credential, keyScope);
+    } else {
+      // As Hopsworks' JWTFilter: a route that takes no API keys answers any other scheme with 401.
+      throw new AuthError(
+        AuthErrorCode.NOT_AUTHENTICATED,
+        `Authentication scheme not supported here: ${header.slice(0, space > 0 ? space : undefined)}`,
+      );
     }
-    (request as Record<string, unknown>)[PRINCIPAL_KEY] = this.tokens.verify(header.slice(space + 1).trim());
+    const allowed = this.reflector.getAllAndOverride<UserRole[] | undefined>(USER_ROLES, targets);
+    if (allowed && !principal.roles.some((role) => allowed.includes(role))) {
+      throw new AuthError(AuthErrorCode.USER_ROLE_NOT_ALLOWED, 'Client not authorized for this invocation.');
+    }
+    (request as Record<string, unknown>)[PRINCIPAL_KEY] = principal;
     return true;
   }
 }

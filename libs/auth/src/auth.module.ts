@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SettingsRepository } from '@infergate/store';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
+import { ApiKeyService } from './api-key.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './password.hasher';
@@ -41,10 +42,11 @@ export class AuthModule {
         PasswordHasher,
         TokenService,
         AuthService,
+        ApiKeyService,
         AuthGuard,
         ProjectRoleGuard,
       ],
-      exports: [PasswordHasher, TokenService, AuthService, AuthGuard, ProjectRoleGuard],
+      exports: [PasswordHasher, TokenService, AuthService, ApiKeyService, AuthGuard, ProjectRoleGuard],
     };
   }
 }

@@ -8,3 +8,5 @@ export * from './password.hasher';
 export * from './principal';
 export * from './project-role.guard';
 export * from './token.service';
+export * from './api-key.scopes';
+export * from './api-key.service';

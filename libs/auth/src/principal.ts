@@ -5,6 +5,8 @@ export interface Principal {
   readonly userId: number;
   readonly email: string;
   readonly roles: readonly UserRole[];
+  /** Set when the caller authenticated with an API key: the key's scopes. */
+  readonly apiKeyScopes?: readonly string[];
 }
 
 /** Property of the underlying HTTP request object that carries the principal. */

@@ -7,7 +7,9 @@ import { principalOf } from './principal';
 
 /**
  * Hopsworks' ProjectAuthFilter: the project must exist (404), the caller must be a member (403) and hold
- * one of the route's roles (403). Runs after AuthGuard, so a principal is present.
+ * one of the route's roles (403). Runs after AuthGuard, so a principal is present. Membership, role and
+ * account status come from the store on every request: a change made through any replica applies to
+ * the caller's next request everywhere.
  */
 @Injectable()
 export class ProjectRoleGuard implements CanActivate {
@@ -32,7 +34,11 @@ export class ProjectRoleGuard implements CanActivate {
         AuthErrorCode.PROJECT_NOT_FOUND,
         `Project not found: ${request.params['projectId']}`,
       );
-    const role = await this.projects.memberRole(project.id, principal.userId);
+    const { role, userStatus } = await this.projects.access(project.id, principal.userId);
+    // Read per request, so an admin's block applies to JWTs already issued, not only to new logins.
+    if (userStatus !== 'ACTIVATED') {
+      throw new AuthError(AuthErrorCode.ACCOUNT_BLOCKED, 'This account has been blocked');
+    }
     if (!role)
       throw new AuthError(AuthErrorCode.NOT_A_MEMBER, `You are not a member of project ${project.name}`);
     if (!roles.includes(role)) {

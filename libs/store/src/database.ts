@@ -55,11 +55,54 @@ export interface ServingsTable {
   status: ServingStatus;
   creator_id: number;
   created_at: number;
+  /** Hopsworks' servingTool: DEFAULT (this gateway) or KSERVE (refused). */
+  serving_tool: Generated<string>;
+  requested_instances: Generated<number>;
+  /** JSON `{batchingEnabled, maxBatchSize?, maxLatency?, timeout?}`, null = no batching. */
+  batching_configuration: string | null;
+  /** When the serving was last started; null until then. */
+  deployed_at: number | null;
+  revision: string | null;
+  kafka_num_partitions: number | null;
+  kafka_num_replicas: number | null;
+}
+
+/** Hopsworks API keys: `<prefix>.<secret>`, stored as sha256(secret + salt) in hex. */
+export interface ApiKeysTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  salt: string;
+  /** Comma-separated scopes, e.g. `SERVING,KAFKA`. */
+  scopes: string;
+  created_at: number;
+  modified_at: number;
 }
 
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/** A bigint column: a number on SQLite, a string on PostgreSQL. */
+type BigintColumn = import('kysely').ColumnType<number | string, number, number>;
+
+/** Per-serving inference-log statistics (migration 002, written by apps/log-consumer). */
+export interface ServingStatsTable {
+  serving_id: number;
+  model_name: string;
+  requests: BigintColumn;
+  status_1xx: BigintColumn;
+  status_2xx: BigintColumn;
+  status_3xx: BigintColumn;
+  status_4xx: BigintColumn;
+  status_5xx: BigintColumn;
+  request_bytes: BigintColumn;
+  response_bytes: BigintColumn;
+  first_seen: BigintColumn;
+  last_seen: BigintColumn;
 }
 
 export interface Database {
@@ -68,6 +111,8 @@ export interface Database {
   project_members: ProjectMembersTable;
   servings: ServingsTable;
   settings: SettingsTable;
+  api_keys: ApiKeysTable;
+  serving_stats: ServingStatsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -76,3 +121,6 @@ export type ProjectRow = Selectable<ProjectsTable>;
 export type ServingRow = Selectable<ServingsTable>;
 export type NewServingRow = Insertable<ServingsTable>;
 export type ServingUpdate = Updateable<ServingsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type NewApiKeyRow = Insertable<ApiKeysTable>;
+export type ServingStatsRow = Selectable<ServingStatsTable>;

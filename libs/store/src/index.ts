@@ -6,3 +6,5 @@ export * from './user.repository';
 export * from './project.repository';
 export * from './serving.repository';
 export * from './settings.repository';
+export * from './api-key.repository';
+export * from './serving-stats.repository';

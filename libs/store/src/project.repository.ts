@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from './store';
-import type { ProjectRole, ProjectRow } from './database';
+import type { ProjectRole, ProjectRow, UserRow } from './database';
+
+export interface ProjectMember {
+  readonly user: Pick<UserRow, 'id' | 'email' | 'first_name' | 'last_name'>;
+  readonly role: ProjectRole;
+  readonly addedAt: number;
+}
 import { DATABASE } from './store.tokens';
 
 @Injectable()
@@ -41,11 +47,72 @@ export class ProjectRepository {
     return row?.role ?? null;
   }
 
+  /** The caller's role and account status in one query (the per-request check of ProjectRoleGuard). */
+  async access(
+    projectId: number,
+    userId: number,
+  ): Promise<{ role: ProjectRole | null; userStatus: UserRow['status'] | null }> {
+    const row = await this.db
+      .selectFrom('users')
+      .leftJoin('project_members', (join) =>
+        join
+          .onRef('project_members.user_id', '=', 'users.id')
+          .on('project_members.project_id', '=', projectId),
+      )
+      .select(['users.status', 'project_members.role'])
+      .where('users.id', '=', userId)
+      .executeTakeFirst();
+    return { role: row?.role ?? null, userStatus: row?.status ?? null };
+  }
+
   async setMember(projectId: number, userId: number, role: ProjectRole): Promise<void> {
     await this.db
       .insertInto('project_members')
       .values({ project_id: projectId, user_id: userId, role, added_at: Date.now() })
       .onConflict((oc) => oc.columns(['project_id', 'user_id']).doUpdateSet({ role }))
       .execute();
+  }
+
+  /** Projects the user is a member of, in creation order. */
+  listForUser(userId: number): Promise<ProjectRow[]> {
+    return this.db
+      .selectFrom('projects')
+      .innerJoin('project_members', 'project_members.project_id', 'projects.id')
+      .selectAll('projects')
+      .where('project_members.user_id', '=', userId)
+      .orderBy('projects.id')
+      .execute();
+  }
+
+  async members(projectId: number): Promise<ProjectMember[]> {
+    const rows = await this.db
+      .selectFrom('project_members')
+      .innerJoin('users', 'users.id', 'project_members.user_id')
+      .select([
+        'users.id',
+        'users.email',
+        'users.first_name',
+        'users.last_name',
+        'project_members.role',
+        'project_members.added_at',
+      ])
+      .where('project_members.project_id', '=', projectId)
+      .orderBy('project_members.added_at')
+      .orderBy('users.id')
+      .execute();
+    return rows.map((r) => ({
+      user: { id: r.id, email: r.email, first_name: r.first_name, last_name: r.last_name },
+      role: r.role,
+      addedAt: r.added_at,
+    }));
+  }
+
+  async removeMember(projectId: number, userId: number): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('project_members')
+      .where('project_id', '=', projectId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from './store';
-import type { NewServingRow, ServingRow, ServingStatus } from './database';
+import type { NewServingRow, ServingRow, ServingStatus, ServingUpdate } from './database';
 import { DATABASE } from './store.tokens';
 
 @Injectable()
@@ -43,5 +43,49 @@ export class ServingRepository {
 
   async setKafkaTopic(id: number, topic: string | null): Promise<void> {
     await this.db.updateTable('servings').set({ kafka_topic: topic }).where('id', '=', id).execute();
+  }
+
+  async update(
+    id: number,
+    changes: Omit<ServingUpdate, 'id' | 'project_id' | 'created_at'>,
+  ): Promise<ServingRow> {
+    return this.db
+      .updateTable('servings')
+      .set(changes)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /**
+   * Moves a serving to `to` only if it is in one of `from`, atomically (one conditional UPDATE), so two
+   * replicas racing to start the same serving cannot both win. Returns the updated row, or undefined
+   * when the serving was not in an allowed state (or is gone).
+   */
+  transition(
+    id: number,
+    from: readonly ServingStatus[],
+    to: ServingStatus,
+    extra: Omit<ServingUpdate, 'id' | 'status'> = {},
+  ): Promise<ServingRow | undefined> {
+    return this.db
+      .updateTable('servings')
+      .set({ ...extra, status: to })
+      .where('id', '=', id)
+      .where('status', 'in', [...from])
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const result = await this.db.deleteFrom('servings').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Whether some serving already logs to this topic (the topic registry when Kafka is not configured). */
+  async topicInUse(topic: string, projectId?: number): Promise<boolean> {
+    let query = this.db.selectFrom('servings').select('id').where('kafka_topic', '=', topic);
+    if (projectId !== undefined) query = query.where('project_id', '=', projectId);
+    return (await query.executeTakeFirst()) !== undefined;
   }
 }

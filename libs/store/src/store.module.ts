@@ -1,12 +1,19 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { openStore, type Db, type StoreOptions } from './store';
 import { DATABASE } from './store.tokens';
+import { ApiKeyRepository } from './api-key.repository';
 import { ProjectRepository } from './project.repository';
 import { ServingRepository } from './serving.repository';
 import { SettingsRepository } from './settings.repository';
 import { UserRepository } from './user.repository';
 
-const repositories = [UserRepository, ProjectRepository, ServingRepository, SettingsRepository];
+const repositories = [
+  UserRepository,
+  ProjectRepository,
+  ServingRepository,
+  SettingsRepository,
+  ApiKeyRepository,
+];
 
 @Module({})
 export class StoreModule implements OnApplicationShutdown {

@@ -1,34 +1,91 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import pg from 'pg';
 import type { Database } from './database';
 import { migrationProvider } from './migrations/index';
 
-export interface StoreOptions {
-  /** SQLite database file (`:memory:` for tests). */
-  readonly sqlitePath: string;
-}
+/** Where the store lives: a SQLite file (the embedded default) or a PostgreSQL database (replicas). */
+export type StoreOptions =
+  | {
+      /** SQLite database file (`:memory:` for tests). */
+      readonly sqlitePath: string;
+      readonly postgresUrl?: undefined;
+    }
+  | {
+      /** `postgres://user:password@host:port/database`; several gateways may share it. */
+      readonly postgresUrl: string;
+      readonly sqlitePath?: undefined;
+      /** Connections per gateway process (default 10). */
+      readonly poolSize?: number;
+    };
 
 export type Db = Kysely<Database>;
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+export function storeDialect(options: StoreOptions): StoreDialect {
+  return options.postgresUrl !== undefined ? 'postgres' : 'sqlite';
+}
 
 /**
  * Opens the database and brings its schema up to date. SQLite runs in WAL mode so readers never wait
  * on the writer; a busy timeout covers a second process (a CLI) holding the write lock briefly.
+ * On PostgreSQL, Kysely's migrator serialises concurrent gateways with an advisory lock.
  */
 export async function openStore(options: StoreOptions): Promise<Db> {
-  if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
-  const sqlite = new BetterSqlite3(options.sqlitePath);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    await db.destroy();
-    throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  const db = new Kysely<Database>({ dialect: createDialect(options) });
+  // Migrations from parallel branches may land out of name order (e.g. 003 applied before 002 was
+  // merged); each is independent of the others' tables, so apply whatever is missing.
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
+  // Kysely has no cross-process migration lock on SQLite. Each run is one transaction, so when two
+  // processes migrate one new file together the loser's run rolls back ("table already exists"); run
+  // again, it finds the winner's migrations recorded and has nothing left to do.
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (!error && !failed) return db;
+    if (attempt >= 5) {
+      await db.destroy();
+      throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }
-  return db;
+}
+
+function createDialect(options: StoreOptions): Dialect {
+  switch (storeDialect(options)) {
+    case 'postgres':
+      return new PostgresDialect({
+        pool: new pg.Pool({
+          connectionString: options.postgresUrl,
+          max: options.postgresUrl !== undefined ? (options.poolSize ?? 10) : 10,
+          // bigint (int8) columns hold epoch milliseconds and counts: well inside 2^53, so read them as
+          // numbers like SQLite does rather than pg's default strings.
+          types: {
+            getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+              oid === pg.types.builtins.INT8
+                ? (value: string) => Number(value)
+                : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          },
+        }),
+      });
+    case 'sqlite': {
+      const path = options.sqlitePath as string;
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const sqlite = new BetterSqlite3(path);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('busy_timeout = 5000');
+      return new SqliteDialect({ database: sqlite });
+    }
+  }
+}
+
+/** A unique-constraint violation, on either dialect (SQLite: SQLITE_CONSTRAINT_UNIQUE; PostgreSQL: 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }

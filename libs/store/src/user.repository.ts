@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from './store';
-import type { NewUserRow, UserRow } from './database';
+import type { NewUserRow, UserRow, UserStatus } from './database';
 import { DATABASE } from './store.tokens';
 
 @Injectable()
@@ -62,5 +62,19 @@ export class UserRepository {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(n);
+  }
+
+  list(): Promise<UserRow[]> {
+    return this.db.selectFrom('users').selectAll().orderBy('id').execute();
+  }
+
+  /** An admin's block/unblock; unblocking also clears the failed-login count (Hopsworks resets it). */
+  setStatus(id: number, status: UserStatus): Promise<UserRow | undefined> {
+    return this.db
+      .updateTable('users')
+      .set(status === 'ACTIVATED' ? { status, false_login: 0 } : { status })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
   }
 }

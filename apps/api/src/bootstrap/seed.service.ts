@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PasswordHasher } from '@infergate/auth';
-import { ProjectRepository, ServingRepository, UserRepository } from '@infergate/store';
+import { ProjectRepository, ServingRepository, UserRepository, isUniqueViolation } from '@infergate/store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 /**
@@ -24,14 +24,23 @@ export class SeedService {
   async seedIfEmpty(): Promise<void> {
     if ((await this.users.count()) > 0) return;
     const password = this.config.admin.password ?? randomBytes(12).toString('base64url');
-    const admin = await this.users.create({
-      email: this.config.admin.email,
-      first_name: 'Admin',
-      last_name: 'Admin',
-      password_hash: await this.hasher.hash(password),
-      role: 'HOPS_ADMIN',
-      status: 'ACTIVATED',
-    });
+    let admin;
+    try {
+      admin = await this.users.create({
+        email: this.config.admin.email,
+        first_name: 'Admin',
+        last_name: 'Admin',
+        password_hash: await this.hasher.hash(password),
+        role: 'HOPS_ADMIN',
+        status: 'ACTIVATED',
+      });
+    } catch (error) {
+      // Replicas started together on an empty shared database: the first insert of the admin wins and
+      // that replica seeds the rest; the others find the admin taken and leave the seed to it.
+      if (!isUniqueViolation(error)) throw error;
+      this.logger.log('another replica is seeding the empty database');
+      return;
+    }
     const project = await this.projects.create('demo', 'Demo project', admin.id);
     const serving = await this.servings.create({
       project_id: project.id,

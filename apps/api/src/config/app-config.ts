@@ -3,10 +3,17 @@ export interface AppConfig {
   readonly http: { readonly port: number; readonly host: string; readonly maxRequestBytes: number };
   readonly dataDir: string;
   readonly sqlitePath: string;
+  /** PostgreSQL instead of SQLite (`DATABASE_URL`); null = the SQLite file above. */
+  readonly postgresUrl: string | null;
   /** null = embedded default: no Kafka, Avro files under dataDir. */
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string } | null;
   readonly admin: { readonly email: string; readonly password?: string };
-  readonly auth: { readonly jwtSecret?: string; readonly jwtExpirySeconds: number };
+  readonly auth: {
+    readonly jwtSecret?: string;
+    readonly jwtExpirySeconds: number;
+    /** `POST /auth/register` (self-registration); off by default, admins create users. */
+    readonly selfRegistration: boolean;
+  };
   readonly backends: {
     readonly timeoutMs: number;
     readonly modelRepository: string;
@@ -19,6 +26,17 @@ export interface AppConfig {
     readonly batchSize: number;
     readonly lingerMs: number;
     readonly fsync: boolean;
+    readonly batchBytes: number;
+    /** The durable spool in front of Kafka (see SpooledLogPipeline); unused with the file sink. */
+    readonly spool: {
+      readonly directory: string;
+      readonly flushMs: number;
+      readonly fsync: 'batch' | 'interval' | 'never';
+      readonly fsyncIntervalMs: number;
+      readonly maxBytes: number;
+      readonly atCap: 'refuse-new' | 'drop-oldest';
+      readonly segmentBytes: number;
+    };
   };
   readonly logLevel: 'log' | 'warn' | 'error';
 }

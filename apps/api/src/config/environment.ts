@@ -20,6 +20,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT = 8080;
   @IsString() HOST = '127.0.0.1';
   @IsString() DATA_DIR = './data';
+  /** `postgres://user:password@host:port/db`: the store on PostgreSQL (shared by replicas) instead of SQLite. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string = undefined;
 
   /** Comma-separated `host:port` list; unset = no Kafka, records go to Avro files under DATA_DIR. */
   @IsOptional()
@@ -35,6 +39,8 @@ export class Environment {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string = undefined;
   @Type(() => Number) @IsInt() @Min(60) JWT_EXPIRY_SECONDS = 3600;
+  /** Allow `POST /auth/register`; off by default (admins create users through /admin/users). */
+  @Type(() => Boolean) @IsBoolean() SELF_REGISTRATION = false;
 
   /** TF-Serving-layout model repository served by the embedded ONNX backend. */
   @IsString() MODEL_REPOSITORY = './models';
@@ -50,5 +56,18 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(0) LOG_LINGER_MS = 5;
   @Type(() => Boolean) @IsBoolean() LOG_FSYNC = false;
 
+  /**
+   * Durable spool in front of Kafka (used only when KAFKA_BROKERS is set). A record waits in memory at
+   * most SPOOL_FLUSH_MS before it is written to $DATA_DIR/inference-log-spool (the SIGKILL window).
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1000) SPOOL_FLUSH_MS = 10;
+  /** batch = fdatasync every write; interval = every SPOOL_FSYNC_INTERVAL_MS; never = page cache only. */
+  @IsIn(['batch', 'interval', 'never']) SPOOL_FSYNC: 'batch' | 'interval' | 'never' = 'interval';
+  @Type(() => Number) @IsInt() @Min(10) SPOOL_FSYNC_INTERVAL_MS = 1000;
+  @Type(() => Number) @IsInt() @Min(65536) SPOOL_MAX_BYTES = 1024 * 1024 * 1024;
+  @IsIn(['refuse-new', 'drop-oldest']) SPOOL_AT_CAP: 'refuse-new' | 'drop-oldest' = 'refuse-new';
+  @Type(() => Number) @IsInt() @Min(4096) SPOOL_SEGMENT_BYTES = 16 * 1024 * 1024;
+  /** Bytes per Kafka produce request at most; the broker's default message.max.bytes is 1 MiB. */
+  @Type(() => Number) @IsInt() @Min(1024) LOG_BATCH_BYTES = 900_000;
   @IsIn(['log', 'warn', 'error']) LOG_LEVEL: 'log' | 'warn' | 'error' = 'log';
 }

@@ -32,4 +32,14 @@ describe('loadConfig', () => {
       expect((error as Error).message).toMatch(/JWT_SECRET=/);
     }
   });
+
+  it('selects PostgreSQL with DATABASE_URL and keeps self-registration off unless asked', () => {
+    expect(loadConfig({}).postgresUrl).toBeNull();
+    expect(loadConfig({}).auth.selfRegistration).toBe(false);
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', SELF_REGISTRATION: 'true' });
+    expect(config.postgresUrl).toBe('postgres://u@127.0.0.1:5432/db');
+    expect(config.auth.selfRegistration).toBe(true);
+    expect(loadConfig({ SELF_REGISTRATION: 'false' }).auth.selfRegistration).toBe(false);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=/);
+  });
 });

@@ -15,10 +15,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''),
   );
   // class-transformer turns "false" into true for Boolean; map the usual spellings first.
-  if (typeof raw['LOG_FSYNC'] === 'string')
-    raw['LOG_FSYNC'] = String(/^(1|true|yes|on)$/i.test(raw['LOG_FSYNC']));
+  const booleans = ['LOG_FSYNC', 'SELF_REGISTRATION'] as const;
+  for (const name of booleans) {
+    if (typeof raw[name] === 'string') raw[name] = String(/^(1|true|yes|on)$/i.test(raw[name]));
+  }
   const parsed = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  if (typeof raw['LOG_FSYNC'] === 'string') parsed.LOG_FSYNC = raw['LOG_FSYNC'] === 'true';
+  for (const name of booleans) {
+    if (typeof raw[name] === 'string') parsed[name] = raw[name] === 'true';
+  }
   const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) {
     const lines = errors.map(
@@ -32,11 +36,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { port: parsed.PORT, host: parsed.HOST, maxRequestBytes: parsed.MAX_REQUEST_BYTES },
     dataDir,
     sqlitePath: join(dataDir, 'gateway.db'),
+    postgresUrl: parsed.DATABASE_URL ?? null,
     kafka: parsed.KAFKA_BROKERS
       ? { brokers: parsed.KAFKA_BROKERS.split(','), clientId: parsed.KAFKA_CLIENT_ID }
       : null,
     admin: { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD },
-    auth: { jwtSecret: parsed.JWT_SECRET, jwtExpirySeconds: parsed.JWT_EXPIRY_SECONDS },
+    auth: {
+      jwtSecret: parsed.JWT_SECRET,
+      jwtExpirySeconds: parsed.JWT_EXPIRY_SECONDS,
+      selfRegistration: parsed.SELF_REGISTRATION,
+    },
     backends: {
       timeoutMs: parsed.BACKEND_TIMEOUT_MS,
       modelRepository: resolve(parsed.MODEL_REPOSITORY),
@@ -49,6 +58,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       batchSize: parsed.LOG_BATCH_SIZE,
       lingerMs: parsed.LOG_LINGER_MS,
       fsync: parsed.LOG_FSYNC,
+      batchBytes: parsed.LOG_BATCH_BYTES,
+      spool: {
+        directory: join(dataDir, 'inference-log-spool'),
+        flushMs: parsed.SPOOL_FLUSH_MS,
+        fsync: parsed.SPOOL_FSYNC,
+        fsyncIntervalMs: parsed.SPOOL_FSYNC_INTERVAL_MS,
+        maxBytes: parsed.SPOOL_MAX_BYTES,
+        atCap: parsed.SPOOL_AT_CAP,
+        segmentBytes: parsed.SPOOL_SEGMENT_BYTES,
+      },
     },
     logLevel: parsed.LOG_LEVEL,
   };

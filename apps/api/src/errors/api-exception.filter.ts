@@ -2,13 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { AuthError } from '@infergate/auth';
 import type { Response } from 'express';
+import { ApiKeyError } from '../api-keys/api-key.error';
 import { InferenceError } from '../inference/inference.error';
 import { RequestError, RequestErrorCode } from '../http/request.error';
+import { KafkaError } from '../kafka/kafka.error';
+import { ProjectError } from '../projects/project.error';
+import { ServingError } from '../servings/serving.error';
+import { UserError } from '../users/user.error';
 import {
+  API_KEY_ERRORS,
   AUTH_ERRORS,
   INFERENCE_ERRORS,
+  KAFKA_ERRORS,
+  PROJECT_ERRORS,
   REQUEST_ERRORS,
+  SERVING_ERRORS,
   UNKNOWN_ERROR,
+  USER_ERRORS,
   type CatalogueEntry,
 } from './error-catalogue';
 
@@ -46,6 +56,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { entry: AUTH_ERRORS[exception.code], usrMsg: exception.message };
     if (exception instanceof RequestError)
       return { entry: REQUEST_ERRORS[exception.code], usrMsg: exception.message };
+    if (exception instanceof ServingError)
+      return { entry: SERVING_ERRORS[exception.code], usrMsg: exception.message };
+    if (exception instanceof KafkaError)
+      return { entry: KAFKA_ERRORS[exception.code], usrMsg: exception.message };
+    if (exception instanceof UserError)
+      return { entry: USER_ERRORS[exception.code], usrMsg: exception.message };
+    if (exception instanceof ProjectError)
+      return { entry: PROJECT_ERRORS[exception.code], usrMsg: exception.message };
+    if (exception instanceof ApiKeyError)
+      return { entry: API_KEY_ERRORS[exception.code], usrMsg: exception.message };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404)

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { LogPipeline, LogPipelineStats } from '@infergate/inference-log-sinks';
+import type { InferenceLogWriter, LogPipelineStats } from '@infergate/inference-log-sinks';
 import type { ServingRow } from '@infergate/store';
 import { LOG_PIPELINE } from './inference-log.tokens';
 
@@ -11,7 +11,7 @@ import { LOG_PIPELINE } from './inference-log.tokens';
 export class InferenceLogService implements OnApplicationShutdown {
   private readonly logger = new Logger('InferenceLog');
 
-  constructor(@Inject(LOG_PIPELINE) private readonly pipeline: LogPipeline) {}
+  constructor(@Inject(LOG_PIPELINE) private readonly pipeline: InferenceLogWriter) {}
 
   record(serving: ServingRow, version: number, request: Buffer, status: number, response: Uint8Array): void {
     // Hopsworks' "NONE" topic: the serving does not log. Its modes PREDICTIONS/MODEL_INPUTS blank one side.

@@ -1,16 +1,70 @@
-import { AvroFileSink, KafkaSink, type InferenceLogSink } from '@infergate/inference-log-sinks';
+import {
+  AvroFileSink,
+  KafkaSink,
+  LogPipeline,
+  SpooledLogPipeline,
+  type InferenceLogSink,
+  type InferenceLogWriter,
+} from '@infergate/inference-log-sinks';
 import type { AppConfig } from '../config/app-config';
+import type { MetricsService } from '../metrics/metrics.service';
+
+type Logger = { log(m: string): void; warn(m: string): void };
 
 /**
  * The one place that picks the log sink: Kafka when brokers are configured, otherwise the embedded
  * default of one Avro container file per serving under DATA_DIR.
  */
-export function createLogSink(
-  config: AppConfig,
-  logger: { log(m: string): void; warn(m: string): void },
-): InferenceLogSink {
+export function createLogSink(config: AppConfig, logger: Logger): InferenceLogSink {
   if (config.kafka) {
     return new KafkaSink({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   }
   return new AvroFileSink({ directory: config.inferenceLog.directory, fsync: config.inferenceLog.fsync });
+}
+
+/**
+ * What the request path hands records to. Kafka goes through the durable spool (a broker outage or a
+ * SIGKILL loses nothing that reached the spool). The Avro file sink keeps the in-memory pipeline: its
+ * "delivery" is a local append to the same disk, so a spool in front of it would only write twice.
+ */
+export async function createLogWriter(
+  config: AppConfig,
+  sink: InferenceLogSink,
+  metrics: MetricsService,
+  logger: Logger,
+): Promise<InferenceLogWriter> {
+  const log = config.inferenceLog;
+  if (sink instanceof KafkaSink) {
+    return SpooledLogPipeline.open(
+      sink,
+      {
+        directory: log.spool.directory,
+        flushMs: log.spool.flushMs,
+        flushBytes: 1024 * 1024,
+        fsync: log.spool.fsync,
+        fsyncIntervalMs: log.spool.fsyncIntervalMs,
+        maxBytes: log.spool.maxBytes,
+        atCap: log.spool.atCap,
+        segmentBytes: log.spool.segmentBytes,
+        batchRecords: log.batchSize,
+        batchBytes: log.batchBytes,
+        retryMinMs: 100,
+        retryMaxMs: 5000,
+      },
+      metrics.spoolObserver(),
+      logger,
+    );
+  }
+  return new LogPipeline(
+    sink,
+    {
+      capacity: log.capacity,
+      batchSize: log.batchSize,
+      lingerMs: log.lingerMs,
+      retryMinMs: 100,
+      retryMaxMs: 5000,
+    },
+    metrics.logPipelineObserver(),
+    logger,
+  );
 }

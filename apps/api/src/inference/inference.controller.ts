@@ -1,6 +1,6 @@
 import { Controller, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AllowedProjectRoles, ProjectRoleGuard } from '@infergate/auth';
+import { AcceptApiKey, AllowedProjectRoles, ProjectRoleGuard } from '@infergate/auth';
 import type { Request, Response } from 'express';
 import { API_BASE } from '../http/api-base';
 import { parseInferencePath } from './inference-path';
@@ -11,6 +11,7 @@ import { InferenceService } from './inference.service';
 @Controller(`${API_BASE}/project/:projectId/inference`)
 @UseGuards(ProjectRoleGuard)
 @AllowedProjectRoles('Data owner', 'Data scientist')
+@AcceptApiKey('SERVING')
 export class InferenceController {
   constructor(private readonly inference: InferenceService) {}
 

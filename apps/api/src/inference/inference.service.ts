@@ -10,6 +10,7 @@ import { ServingRepository, type ServingRow } from '@infergate/store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { InferenceLogService } from '../inference-log/inference-log.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { servingBackendSpec } from '../servings/serving-backend-spec';
 import { InferenceError, InferenceErrorCode } from './inference.error';
 import type { InferenceTarget } from './inference-path';
 
@@ -69,14 +70,7 @@ export class InferenceService {
     const started = process.hrtime.bigint();
     let outcome = 'error';
     try {
-      const backend = this.backends.backendFor({
-        servingId: serving.id,
-        kind: serving.backend_kind,
-        endpoints: JSON.parse(serving.backend_endpoints) as string[],
-        requestTimeoutMs: serving.request_timeout_ms ?? this.config.backends.timeoutMs,
-        // Health checks ask the backend about this serving's model, not just whether it answers.
-        options: { model: serving.model_name },
-      });
+      const backend = this.backends.backendFor(servingBackendSpec(serving, this.config.backends.timeoutMs));
       const response = await backend.infer({
         model: { name: serving.model_name, version: target.version },
         verb,

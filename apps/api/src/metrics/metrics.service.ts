@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LogPipelineObserver } from '@infergate/inference-log-sinks';
+import type { LogPipelineObserver, ServingRef, SpoolObserver } from '@infergate/inference-log-sinks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of this process; one registry per app instance so tests do not share counters. */
@@ -45,6 +45,52 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly spoolRecords = new Counter({
+    name: 'inference_log_spool_records_total',
+    help:
+      'Inference log records per serving through the durable spool, by event: spooled (accepted), produced ' +
+      '(sent to Kafka, retries included), acknowledged, failed (produce attempts), replayed (acknowledged ' +
+      'after a restart), dropped (see inference_log_spool_dropped_total)',
+    labelNames: ['serving_id', 'serving', 'event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly spoolDropped = new Counter({
+    name: 'inference_log_spool_dropped_total',
+    help: 'Inference log records given up per serving, by reason: cap (spool full), rejected (refused by Kafka), io (disk error), closed',
+    labelNames: ['serving_id', 'serving', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly spoolCorrupt = new Counter({
+    name: 'inference_log_spool_corrupt_regions_total',
+    help: 'Damaged spool regions (checksum mismatch or torn tail after a crash) skipped per serving',
+    labelNames: ['serving_id', 'serving'] as const,
+    registers: [this.registry],
+  });
+
+  readonly spoolDepth = new Gauge({
+    name: 'inference_log_spool_queue_depth',
+    help: 'Inference log records per serving accepted and not yet acknowledged by Kafka (memory buffer + spool)',
+    labelNames: ['serving_id', 'serving'] as const,
+    registers: [this.registry],
+  });
+
+  readonly spoolBytes = new Gauge({
+    name: 'inference_log_spool_bytes',
+    help: 'Bytes per serving held by the spool (segment files + memory buffer)',
+    labelNames: ['serving_id', 'serving'] as const,
+    registers: [this.registry],
+  });
+
+  readonly spoolDelivery = new Histogram({
+    name: 'inference_log_spool_delivery_seconds',
+    help: 'Per serving, time from acceptance of a record to its acknowledgement by Kafka',
+    labelNames: ['serving_id', 'serving'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -63,6 +109,47 @@ export class MetricsService {
       },
       failed: (n) => this.logRecords.inc({ event: 'failed' }, n),
       dropped: (n) => this.logRecords.inc({ event: 'dropped' }, n),
+    };
+  }
+
+  /** Per-serving spool metrics; also feeds the global inference_log_* series the file pipeline uses. */
+  spoolObserver(): SpoolObserver {
+    const labels = (s: ServingRef) => ({ serving_id: String(s.servingId), serving: s.servingName });
+    const depths = new Map<number, number>();
+    return {
+      spooled: (s, n) => {
+        this.spoolRecords.inc({ ...labels(s), event: 'spooled' }, n);
+        this.logRecords.inc({ event: 'queued' }, n);
+      },
+      produced: (s, n) => this.spoolRecords.inc({ ...labels(s), event: 'produced' }, n),
+      acknowledged: (s, latencies, replayed) => {
+        const l = labels(s);
+        this.spoolRecords.inc({ ...l, event: 'acknowledged' }, latencies.length);
+        if (replayed) this.spoolRecords.inc({ ...l, event: 'replayed' }, latencies.length);
+        this.logRecords.inc({ event: 'sent' }, latencies.length);
+        for (const ms of latencies) {
+          this.spoolDelivery.observe(l, ms / 1000);
+          this.logDelivery.observe(ms / 1000);
+        }
+      },
+      failed: (s, n) => {
+        this.spoolRecords.inc({ ...labels(s), event: 'failed' }, n);
+        this.logRecords.inc({ event: 'failed' }, n);
+      },
+      dropped: (s, n, reason) => {
+        this.spoolRecords.inc({ ...labels(s), event: 'dropped' }, n);
+        this.spoolDropped.inc({ ...labels(s), reason }, n);
+        this.logRecords.inc({ event: 'dropped' }, n);
+      },
+      corrupt: (s, regions) => this.spoolCorrupt.inc(labels(s), regions),
+      level: (s, depth, bytes) => {
+        this.spoolDepth.set(labels(s), depth);
+        this.spoolBytes.set(labels(s), bytes);
+        depths.set(s.servingId, depth);
+        let total = 0;
+        for (const d of depths.values()) total += d;
+        this.logQueueDepth.set(total);
+      },
     };
   }
 }

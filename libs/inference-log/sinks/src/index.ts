@@ -2,3 +2,7 @@ export * from './inference-log.sink';
 export * from './log-pipeline';
 export * from './kafka.sink';
 export * from './avro-file.sink';
+export * from './inference-log.writer';
+export * from './spooled-log-pipeline';
+export { ServingSpool, type SpoolBatch, type SpoolFsync } from './serving-spool';
+export { scanSegment, type SpoolRecord, type SegmentScan } from './spool-record';

@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Producer, type TopicMessages, CompressionTypes } from 'kafkajs';
 import { encodeInferenceLog } from '@infergate/inference-log-schema';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
+import type { SpoolTransport } from './inference-log.writer';
 
 export interface KafkaSinkOptions {
   readonly brokers: readonly string[];
@@ -16,7 +17,7 @@ export interface KafkaSinkOptions {
  * and closes a producer per request). Values are plain Avro binary and keys are null, as Hopsworks writes
  * them, so existing consumers decode them unchanged. Every batch is sent with acks=all.
  */
-export class KafkaSink implements InferenceLogSink {
+export class KafkaSink implements InferenceLogSink, SpoolTransport {
   readonly name = 'kafka';
   private readonly kafka: Kafka;
   private readonly producer: Producer;
@@ -73,6 +74,39 @@ export class KafkaSink implements InferenceLogSink {
     }
   }
 
+  /** Produces already-encoded values (the spool's records) to one topic with acks=all. */
+  async send(topic: string, values: readonly Buffer[]): Promise<void> {
+    if (this.closed) throw new Error('kafka sink is closed');
+    await this.ensureConnected();
+    try {
+      await this.producer.send({
+        topic,
+        messages: values.map((value) => ({ key: null, value })),
+        acks: -1,
+        compression: CompressionTypes.None,
+      });
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = describe(error);
+      throw error;
+    }
+  }
+
+  isPermanent(error: unknown): boolean {
+    // Kafka refuses these for the records themselves; retrying the same bytes can never succeed.
+    let e: unknown = error;
+    for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+      const { type, cause, originalError } = e as {
+        type?: unknown;
+        cause?: unknown;
+        originalError?: unknown;
+      };
+      if (typeof type === 'string' && PERMANENT.has(type)) return true;
+      e = originalError ?? cause;
+    }
+    return false;
+  }
+
   async health(): Promise<SinkHealth> {
     if (this.closed) return { state: 'down', detail: 'closed' };
     try {
@@ -112,6 +146,13 @@ export class KafkaSink implements InferenceLogSink {
     return this.connecting;
   }
 }
+
+const PERMANENT = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+]);
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

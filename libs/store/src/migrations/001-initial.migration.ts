@@ -1,11 +1,16 @@
 import type { Kysely, Migration } from 'kysely';
+import { idColumn } from './dialect';
 
-/** Users, projects, members, servings, settings. */
+/**
+ * Users, projects, members, servings, settings. The id columns branch on the dialect (PostgreSQL support
+ * came later); on SQLite the DDL is exactly what shipped.
+ */
 export const initialMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
+    const id = idColumn(db);
     await db.schema
       .createTable('users')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'integer', id)
       .addColumn('email', 'varchar(255)', (c) => c.notNull().unique())
       .addColumn('first_name', 'varchar(255)', (c) => c.notNull())
       .addColumn('last_name', 'varchar(255)', (c) => c.notNull())
@@ -17,7 +22,7 @@ export const initialMigration: Migration = {
       .execute();
     await db.schema
       .createTable('projects')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'integer', id)
       .addColumn('name', 'varchar(255)', (c) => c.notNull().unique())
       .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id'))
@@ -33,7 +38,7 @@ export const initialMigration: Migration = {
       .execute();
     await db.schema
       .createTable('servings')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'integer', id)
       .addColumn('project_id', 'integer', (c) => c.notNull().references('projects.id').onDelete('cascade'))
       .addColumn('name', 'varchar(255)', (c) => c.notNull())
       .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))

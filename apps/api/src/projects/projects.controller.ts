@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AllowedProjectRoles, ProjectRoleGuard, principalOf } from '@infergate/auth';
+import type { Request, Response } from 'express';
+import { API_BASE } from '../http/api-base';
+import { CreateProjectDto } from './create-project.dto';
+import type { ProjectView } from './project.view';
+import { ProjectsService } from './projects.service';
+
+@ApiTags('projects')
+@ApiBearerAuth()
+@Controller(`${API_BASE}/project`)
+@UseGuards(ProjectRoleGuard)
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  /** Any signed-in user may create a project and becomes its Data owner. */
+  @Post()
+  @HttpCode(201)
+  async create(
+    @Body() dto: CreateProjectDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ProjectView> {
+    const project = await this.projects.create(principalOf(request)!.userId, dto);
+    response.setHeader('Location', `/${API_BASE}/project/${project.id}`);
+    return project;
+  }
+
+  /** The caller's projects. */
+  @Get()
+  list(@Req() request: Request): Promise<ProjectView[]> {
+    return this.projects.listFor(principalOf(request)!.userId);
+  }
+
+  @Get(':projectId')
+  @AllowedProjectRoles('Data owner', 'Data scientist')
+  get(@Param('projectId') projectId: string): Promise<ProjectView> {
+    return this.projects.get(Number(projectId));
+  }
+}

@@ -1,0 +1,448 @@
+import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFrame, resync, scanSegment, type SpoolRecord } from './spool-record';
+
+export type SpoolFsync = 'batch' | 'interval' | 'never';
+
+export interface ServingSpoolOptions {
+  /** A segment is sealed once it holds this many bytes; fully acknowledged sealed segments are deleted. */
+  readonly segmentBytes: number;
+  readonly fsync: SpoolFsync;
+}
+
+interface Segment {
+  readonly seq: number;
+  readonly path: string;
+  /** Bytes on disk (written and readable). */
+  bytes: number;
+  /** Valid records in the segment, and how many of them are acknowledged or given up. */
+  records: number;
+  settled: number;
+  /** Written by an earlier process: its records count as replayed. */
+  readonly previousRun: boolean;
+}
+
+interface Position {
+  seq: number;
+  offset: number;
+}
+
+/** A run of consecutive records of one segment and one topic, produced as one Kafka request. */
+export interface SpoolBatch {
+  readonly topic: string;
+  readonly records: readonly SpoolRecord[];
+  readonly seq: number;
+  readonly start: number;
+  readonly end: number;
+  readonly replayed: boolean;
+}
+
+export interface SpoolCorruption {
+  readonly regions: number;
+  readonly bytes: number;
+}
+
+const SEGMENT = /^(\d{16})\.seg$/;
+const segmentName = (seq: number): string => `${String(seq).padStart(16, '0')}.seg`;
+const before = (a: Position, b: Position): boolean =>
+  a.seq < b.seq || (a.seq === b.seq && a.offset < b.offset);
+
+/**
+ * One serving's durable spool: append-only segment files `<16-digit seq>.seg` in its own directory, and
+ * `cursor.json` naming the acknowledged position. Records are appended by the request path into an
+ * in-memory buffer and written by `flush()` (one write per flush); the delivery loop reads from the
+ * spool, never from memory, so what Kafka receives is exactly what a restart would replay. A new
+ * process never appends to an old segment (its tail may be torn); it starts the next one.
+ */
+export class ServingSpool {
+  private readonly segments: Segment[] = [];
+  private cursor: Position = { seq: 0, offset: 0 };
+  private readPos: Position = { seq: 0, offset: 0 };
+  /** While set, batches hold one record, to isolate a record Kafka refuses (e.g. too large). */
+  private singlesUntil: Position | undefined;
+  private active: { segment: Segment; handle: FileHandle } | undefined;
+  private readHandle: { seq: number; handle: FileHandle } | undefined;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushChain: Promise<void> = Promise.resolve();
+  private cursorWrite: Promise<void> | undefined;
+  private cursorDirty = false;
+  private dirtySinceSync = false;
+  private nextSeq = 1;
+  /** Records in `inflight` batches (read, not yet settled), per segment seq. */
+  private readonly inflight = new Map<number, number>();
+
+  private constructor(
+    readonly servingId: number,
+    readonly servingName: string,
+    readonly directory: string,
+    private readonly options: ServingSpoolOptions,
+  ) {}
+
+  /** Opens (or creates) a serving's spool, scanning what an earlier process left behind. */
+  static async open(
+    directory: string,
+    servingId: number,
+    servingName: string,
+    options: ServingSpoolOptions,
+  ): Promise<{ spool: ServingSpool; corruption: SpoolCorruption }> {
+    mkdirSync(directory, { recursive: true });
+    const spool = new ServingSpool(servingId, servingName, directory, options);
+    await writeFile(join(directory, 'serving.json'), JSON.stringify({ servingId, servingName }));
+    const cursor = await readCursor(join(directory, 'cursor.json'));
+    const seqs = (await readdir(directory))
+      .map((name) => SEGMENT.exec(name)?.[1])
+      .filter((s): s is string => s !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    let regions = 0;
+    let bytes = 0;
+    for (const seq of seqs) {
+      const path = join(directory, segmentName(seq));
+      const data = await readFile(path);
+      const from = cursor && cursor.seq === seq ? Math.min(cursor.offset, data.length) : 0;
+      if ((cursor && seq < cursor.seq) || (cursor && seq === cursor.seq && from >= data.length)) {
+        await rm(path, { force: true });
+        continue;
+      }
+      const scan = scanSegment(data, from);
+      regions += scan.corruptRegions;
+      bytes += scan.corruptBytes;
+      spool.segments.push({
+        seq,
+        path,
+        bytes: data.length,
+        records: scan.records.length,
+        settled: 0,
+        previousRun: true,
+      });
+    }
+    const first = spool.segments[0];
+    if (first) {
+      const start =
+        cursor && cursor.seq === first.seq
+          ? { seq: first.seq, offset: cursor.offset }
+          : { seq: first.seq, offset: 0 };
+      spool.cursor = { ...start };
+      spool.readPos = { ...start };
+    }
+    spool.nextSeq = Math.max(seqs.at(-1) ?? 0, cursor?.seq ?? 0) + 1;
+    if (!first) spool.cursor = spool.readPos = { seq: spool.nextSeq, offset: 0 };
+    return { spool, corruption: { regions, bytes } };
+  }
+
+  /** Records accepted and not yet acknowledged (or given up), including the in-memory buffer. */
+  get depth(): number {
+    let n = this.pending.length;
+    for (const s of this.segments) n += s.records - s.settled;
+    return n;
+  }
+
+  /** Bytes the spool holds on disk plus the in-memory buffer. */
+  get bytes(): number {
+    let n = this.pendingBytes;
+    for (const s of this.segments) n += s.bytes;
+    return n;
+  }
+
+  get bufferedBytes(): number {
+    return this.pendingBytes;
+  }
+
+  /** True when written records are waiting to be read by the delivery loop. */
+  get readable(): boolean {
+    const last = this.segments.at(-1);
+    return last !== undefined && before(this.readPos, { seq: last.seq, offset: last.bytes });
+  }
+
+  /** Buffers one framed record; `flush` writes it. Synchronous: the request path never waits on disk. */
+  append(frame: Buffer): void {
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+  }
+
+  /**
+   * Writes the buffer to the active segment as one write, sealing the segment at `segmentBytes`.
+   * Resolves with the number of records written; on an I/O error the buffered records are lost and
+   * reported to the caller (rejected), never retried into an unknown file state.
+   */
+  flush(): Promise<number> {
+    const run = this.flushChain.then(() => this.writePending());
+    this.flushChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** fdatasync of the active segment if anything was written since the last one (fsync=interval). */
+  async sync(): Promise<void> {
+    await this.flushChain;
+    if (this.active && this.dirtySinceSync) {
+      this.dirtySinceSync = false;
+      await this.active.handle.datasync();
+    }
+  }
+
+  /** The next batch after the read position: at most `maxRecords`/`maxBytes` (one record at least). */
+  async read(
+    maxRecords: number,
+    maxBytes: number,
+  ): Promise<SpoolBatch | { corruption: SpoolCorruption } | null> {
+    for (;;) {
+      let segment = this.segments.find((s) => s.seq >= this.readPos.seq);
+      if (!segment) return null;
+      if (segment.seq !== this.readPos.seq) this.readPos = { seq: segment.seq, offset: 0 };
+      if (this.readPos.offset >= segment.bytes) {
+        if (segment === this.active?.segment) return null;
+        const next = this.segments.find((s) => s.seq > segment!.seq);
+        if (!next) return null;
+        this.readPos = { seq: next.seq, offset: 0 };
+        segment = next;
+        continue;
+      }
+      const singles = this.singlesUntil && before(this.readPos, this.singlesUntil);
+      if (!singles) this.singlesUntil = undefined;
+      const limit = singles ? 1 : maxRecords;
+      let handle: FileHandle;
+      try {
+        handle = await this.readHandleFor(segment);
+      } catch (error) {
+        // Dropped at the cap (drop-oldest) while we were about to read it: move on to the next one.
+        if (!this.segments.includes(segment)) continue;
+        throw error;
+      }
+      const available = segment.bytes - this.readPos.offset;
+      let buf = await readAt(handle, this.readPos.offset, Math.min(available, Math.max(maxBytes, 65536)));
+      let first = parseFrame(buf, 0);
+      if (first.kind === 'incomplete' && buf.length < available) {
+        buf = await readAt(handle, this.readPos.offset, Math.min(available, first.needed));
+        first = parseFrame(buf, 0);
+      }
+      if (first.kind !== 'record') {
+        // Damaged region (torn tail after a crash, or a flipped bit): skip to the next valid frame.
+        const rest = await readAt(handle, this.readPos.offset, available);
+        const next = resync(rest, 1);
+        const skipped = next < 0 ? rest.length : next;
+        this.readPos = { seq: segment.seq, offset: this.readPos.offset + skipped };
+        return { corruption: { regions: 1, bytes: skipped } };
+      }
+      const records: SpoolRecord[] = [first.record];
+      let at = first.next;
+      while (records.length < limit) {
+        const parsed = parseFrame(buf, at);
+        if (parsed.kind !== 'record' || parsed.record.topic !== first.record.topic) break;
+        if (parsed.next > maxBytes) break;
+        records.push(parsed.record);
+        at = parsed.next;
+      }
+      const batch: SpoolBatch = {
+        topic: first.record.topic,
+        records,
+        seq: segment.seq,
+        start: this.readPos.offset,
+        end: this.readPos.offset + at,
+        replayed: segment.previousRun,
+      };
+      this.readPos = { seq: segment.seq, offset: batch.end };
+      this.inflight.set(segment.seq, (this.inflight.get(segment.seq) ?? 0) + records.length);
+      return batch;
+    }
+  }
+
+  /** Re-reads the batch's records one at a time (Kafka refused the batch as a whole). */
+  splitIntoSingles(batch: SpoolBatch): void {
+    this.releaseInflight(batch);
+    this.singlesUntil = { seq: batch.seq, offset: batch.end };
+    this.readPos = { seq: batch.seq, offset: batch.start };
+  }
+
+  /**
+   * Marks a batch acknowledged (or given up): advances and persists the cursor, and deletes sealed
+   * segments that are wholly behind it. Returns false when the batch's segment was dropped meanwhile.
+   */
+  settle(batch: SpoolBatch): boolean {
+    this.releaseInflight(batch);
+    const segment = this.segments.find((s) => s.seq === batch.seq);
+    if (!segment) return false;
+    segment.settled += batch.records.length;
+    const end = { seq: batch.seq, offset: batch.end };
+    if (before(this.cursor, end)) this.cursor = end;
+    this.collect();
+    this.persistCursor();
+    return true;
+  }
+
+  /**
+   * Drops the oldest sealed segment (spool cap, `drop-oldest`). Returns the number of records lost, or
+   * null when there is no sealed segment to drop. Records of it already in flight are not counted: they
+   * are delivered or retried as usual.
+   */
+  async dropOldest(): Promise<{ records: number; bytes: number } | null> {
+    const segment = this.segments.find((s) => s !== this.active?.segment);
+    if (!segment) return null;
+    this.segments.splice(this.segments.indexOf(segment), 1);
+    const lost = segment.records - segment.settled - (this.inflight.get(segment.seq) ?? 0);
+    const next = this.segments[0]?.seq ?? this.nextSeq;
+    if (this.cursor.seq <= segment.seq) this.cursor = { seq: next, offset: 0 };
+    if (this.readPos.seq <= segment.seq) this.readPos = { seq: next, offset: 0 };
+    if (this.singlesUntil && this.singlesUntil.seq <= segment.seq) this.singlesUntil = undefined;
+    await this.closeReadHandle(segment.seq);
+    await rm(segment.path, { force: true });
+    this.persistCursor();
+    return { records: Math.max(0, lost), bytes: segment.bytes };
+  }
+
+  /** Seals the active segment so that `dropOldest` has something to drop. */
+  async seal(): Promise<void> {
+    await this.flushChain;
+    await this.closeActive();
+  }
+
+  async close(): Promise<void> {
+    await this.flush().catch(() => undefined);
+    if (this.options.fsync !== 'never') await this.sync().catch(() => undefined);
+    await this.closeActive();
+    await this.closeReadHandle();
+    this.persistCursor();
+    while (this.cursorWrite) await this.cursorWrite;
+  }
+
+  private async writePending(): Promise<number> {
+    if (this.pending.length === 0) return 0;
+    const frames = this.pending;
+    const data = frames.length === 1 ? frames[0]! : Buffer.concat(frames, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    const active = await this.activeSegment();
+    try {
+      let written = 0;
+      while (written < data.length) {
+        const { bytesWritten } = await active.handle.write(data, written, data.length - written);
+        written += bytesWritten;
+      }
+      if (this.options.fsync === 'batch') await active.handle.datasync();
+      else this.dirtySinceSync = true;
+    } catch (error) {
+      // Seal the segment at its last whole write: a partial write past `bytes` is never read.
+      await this.closeActive();
+      throw error;
+    }
+    active.segment.bytes += data.length;
+    active.segment.records += frames.length;
+    if (active.segment.bytes >= this.options.segmentBytes) await this.closeActive();
+    return frames.length;
+  }
+
+  private async activeSegment(): Promise<{ segment: Segment; handle: FileHandle }> {
+    if (this.active) return this.active;
+    const seq = this.nextSeq++;
+    const path = join(this.directory, segmentName(seq));
+    const handle = await open(path, 'wx');
+    if (this.options.fsync !== 'never') await syncDirectory(this.directory);
+    const segment: Segment = { seq, path, bytes: 0, records: 0, settled: 0, previousRun: false };
+    this.segments.push(segment);
+    this.active = { segment, handle };
+    return this.active;
+  }
+
+  private async closeActive(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    this.active = undefined;
+    if (this.options.fsync !== 'never' && this.dirtySinceSync)
+      await active.handle.datasync().catch(() => undefined);
+    this.dirtySinceSync = false;
+    await active.handle.close().catch(() => undefined);
+    this.collect();
+  }
+
+  /** Deletes sealed segments the cursor has passed entirely. */
+  private collect(): void {
+    while (this.segments.length > 0) {
+      const oldest = this.segments[0]!;
+      const done =
+        oldest !== this.active?.segment &&
+        (this.cursor.seq > oldest.seq ||
+          (this.cursor.seq === oldest.seq && this.cursor.offset >= oldest.bytes));
+      if (!done || (this.inflight.get(oldest.seq) ?? 0) > 0) return;
+      this.segments.shift();
+      void this.closeReadHandle(oldest.seq).then(() => rm(oldest.path, { force: true }));
+    }
+  }
+
+  private releaseInflight(batch: SpoolBatch): void {
+    const left = (this.inflight.get(batch.seq) ?? 0) - batch.records.length;
+    if (left > 0) this.inflight.set(batch.seq, left);
+    else this.inflight.delete(batch.seq);
+  }
+
+  /** Writes cursor.json atomically (temp file + rename); writes coalesce while one is in progress. */
+  private persistCursor(): void {
+    this.cursorDirty = true;
+    if (this.cursorWrite) return;
+    this.cursorWrite = (async () => {
+      while (this.cursorDirty) {
+        this.cursorDirty = false;
+        const path = join(this.directory, 'cursor.json');
+        try {
+          await writeFile(`${path}.tmp`, JSON.stringify(this.cursor));
+          await rename(`${path}.tmp`, path);
+        } catch {
+          // A lost cursor update only means duplicates after a restart; the next settle retries it.
+        }
+      }
+      this.cursorWrite = undefined;
+    })();
+  }
+
+  private async readHandleFor(segment: Segment): Promise<FileHandle> {
+    if (this.readHandle?.seq === segment.seq) return this.readHandle.handle;
+    await this.closeReadHandle();
+    const handle = await open(segment.path, 'r');
+    this.readHandle = { seq: segment.seq, handle };
+    return handle;
+  }
+
+  private async closeReadHandle(seq?: number): Promise<void> {
+    const current = this.readHandle;
+    if (!current || (seq !== undefined && current.seq !== seq)) return;
+    this.readHandle = undefined;
+    await current.handle.close().catch(() => undefined);
+  }
+}
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let read = 0;
+  while (read < length) {
+    const { bytesRead } = await handle.read(buf, read, length - read, position + read);
+    if (bytesRead === 0) break;
+    read += bytesRead;
+  }
+  return read === length ? buf : buf.subarray(0, read);
+}
+
+async function readCursor(path: string): Promise<Position | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<Position>;
+    return Number.isSafeInteger(parsed.seq) && Number.isSafeInteger(parsed.offset)
+      ? { seq: parsed.seq!, offset: parsed.offset! }
+      : undefined;
+  } catch {
+    // Missing or torn cursor: replay from the oldest segment (duplicates, never loss).
+    return undefined;
+  }
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on a directory; the segment's own data sync still applies.
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,191 @@
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeInferenceLog } from '@infergate/inference-log-schema';
+import type { InferenceLogEntry } from './inference-log.sink';
+import type { SpoolTransport } from './inference-log.writer';
+import {
+  SpooledLogPipeline,
+  type SpooledLogPipelineOptions,
+  type SpoolDropReason,
+} from './spooled-log-pipeline';
+import { scanSegment } from './spool-record';
+
+const entry = (n: number, servingId = 1, topic = 't1'): InferenceLogEntry => ({
+  destination: { servingId, servingName: `s${servingId}`, topic },
+  record: {
+    modelId: servingId,
+    modelName: `s${servingId}`,
+    modelVersion: 1,
+    requestTimestamp: n,
+    responseHttpCode: 200,
+    inferenceRequest: `req${n}`.padEnd(200, '.'),
+    inferenceResponse: `res${n}`,
+  },
+});
+
+class FakeKafka implements SpoolTransport {
+  readonly name = 'fake';
+  readonly topics = new Map<string, number[]>();
+  down = false;
+  tooLarge = new Set<number>();
+  async send(topic: string, values: readonly Buffer[]): Promise<void> {
+    if (this.down) throw new Error('broker down');
+    const ts = values.map((v) => decodeInferenceLog(v).requestTimestamp);
+    if (ts.some((t) => this.tooLarge.has(t)))
+      throw Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' });
+    this.topics.set(topic, [...(this.topics.get(topic) ?? []), ...ts]);
+  }
+  isPermanent(error: unknown): boolean {
+    return (error as { type?: string }).type === 'MESSAGE_TOO_LARGE';
+  }
+  async close(): Promise<void> {}
+}
+
+const quiet = { log: () => undefined, warn: () => undefined };
+
+describe('SpooledLogPipeline', () => {
+  let dir: string;
+  let options: SpooledLogPipelineOptions;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'spool-'));
+    options = {
+      directory: dir,
+      flushMs: 2,
+      flushBytes: 64 * 1024,
+      fsync: 'never',
+      fsyncIntervalMs: 1000,
+      maxBytes: 1024 * 1024,
+      atCap: 'refuse-new',
+      segmentBytes: 4096,
+      batchRecords: 7,
+      batchBytes: 64 * 1024,
+      retryMinMs: 1,
+      retryMaxMs: 5,
+    };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('delivers every record in order per serving and deletes acknowledged segments', async () => {
+    const kafka = new FakeKafka();
+    const acked: number[] = [];
+    const pipeline = await SpooledLogPipeline.open(
+      kafka,
+      options,
+      { acknowledged: (_s, l) => acked.push(l.length) },
+      quiet,
+    );
+    for (let i = 0; i < 100; i++) pipeline.enqueue(entry(i, 1 + (i % 2), `t${1 + (i % 2)}`));
+    await pipeline.drained();
+    expect(kafka.topics.get('t1')).toEqual([...Array(50).keys()].map((i) => i * 2));
+    expect(kafka.topics.get('t2')).toEqual([...Array(50).keys()].map((i) => i * 2 + 1));
+    expect(Math.max(...acked)).toBeLessThanOrEqual(7);
+    expect(pipeline.snapshot()).toMatchObject({ queued: 100, sent: 100, dropped: 0, depth: 0 });
+    await pipeline.close();
+    // Only the last (unsealed at close) segment of each serving may remain.
+    expect(readdirSync(join(dir, '1')).filter((f) => f.endsWith('.seg')).length).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps records while the broker is down and replays them after a restart, in order', async () => {
+    const kafka = new FakeKafka();
+    kafka.down = true;
+    const first = await SpooledLogPipeline.open(kafka, options, {}, quiet);
+    for (let i = 0; i < 60; i++) first.enqueue(entry(i));
+    await first.close(50);
+    expect(kafka.topics.size).toBe(0);
+
+    kafka.down = false;
+    const replayed: boolean[] = [];
+    const second = await SpooledLogPipeline.open(
+      kafka,
+      options,
+      { acknowledged: (_s, l, r) => replayed.push(...l.map(() => r)) },
+      quiet,
+    );
+    second.enqueue(entry(60));
+    await second.drained();
+    expect(kafka.topics.get('t1')).toEqual([...Array(61).keys()]);
+    expect(replayed.filter(Boolean)).toHaveLength(60);
+    await second.close();
+  });
+
+  it('skips and counts a torn tail and a corrupt record instead of crashing or sending garbage', async () => {
+    const kafka = new FakeKafka();
+    kafka.down = true;
+    const first = await SpooledLogPipeline.open(kafka, { ...options, segmentBytes: 1 << 20 }, {}, quiet);
+    for (let i = 0; i < 10; i++) first.enqueue(entry(i));
+    await first.close(20);
+    const seg = join(
+      dir,
+      '1',
+      readdirSync(join(dir, '1')).find((f) => f.endsWith('.seg'))!,
+    );
+    const offsets = scanSegment(readFileSync(seg)).offsets;
+    const bytes = readFileSync(seg);
+    bytes[offsets[3]! + 40] ^= 0xff; // flip a bit inside record 3
+    writeFileSync(seg, bytes);
+    appendFileSync(seg, bytes.subarray(offsets[5]!, offsets[5]! + 50)); // a torn tail
+
+    kafka.down = false;
+    const corrupt: number[] = [];
+    const second = await SpooledLogPipeline.open(
+      kafka,
+      options,
+      { corrupt: (_s, n) => corrupt.push(n) },
+      quiet,
+    );
+    await second.drained();
+    expect(kafka.topics.get('t1')).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
+    expect(corrupt).toEqual([1, 1]);
+    await second.close();
+  });
+
+  it.each(['refuse-new', 'drop-oldest'] as const)(
+    'at the cap (%s) drops and counts, and loses nothing else',
+    async (atCap) => {
+      const kafka = new FakeKafka();
+      kafka.down = true;
+      const dropped: [number, SpoolDropReason][] = [];
+      const pipeline = await SpooledLogPipeline.open(
+        kafka,
+        { ...options, atCap, maxBytes: 16 * 1024, segmentBytes: 2048 },
+        { dropped: (_s, n, reason) => dropped.push([n, reason]) },
+        quiet,
+      );
+      for (let i = 0; i < 200; i++) {
+        pipeline.enqueue(entry(i));
+        if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5));
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      const lost = dropped.reduce((n, [c]) => n + c, 0);
+      expect(lost).toBeGreaterThan(0);
+      expect(dropped.every(([, reason]) => reason === 'cap')).toBe(true);
+      expect(pipeline.bytes).toBeLessThanOrEqual(16 * 1024 + 4096);
+      kafka.down = false;
+      await pipeline.drained();
+      const got = kafka.topics.get('t1')!;
+      expect(got.length + lost).toBe(200);
+      expect(got).toEqual([...got].sort((a, b) => a - b));
+      if (atCap === 'refuse-new') expect(got).toEqual([...Array(got.length).keys()]);
+      else expect(got.at(-1)).toBe(199);
+      await pipeline.close();
+    },
+  );
+
+  it('drops and counts a record Kafka refuses outright, delivering its neighbours', async () => {
+    const kafka = new FakeKafka();
+    kafka.tooLarge.add(3);
+    const dropped: SpoolDropReason[] = [];
+    const pipeline = await SpooledLogPipeline.open(
+      kafka,
+      options,
+      { dropped: (_s, _n, r) => dropped.push(r) },
+      quiet,
+    );
+    for (let i = 0; i < 10; i++) pipeline.enqueue(entry(i));
+    await pipeline.drained();
+    expect(kafka.topics.get('t1')).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
+    expect(dropped).toEqual(['rejected']);
+    await pipeline.close();
+  });
+});

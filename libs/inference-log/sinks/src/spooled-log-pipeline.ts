@@ -1,0 +1,427 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeInferenceLog } from '@infergate/inference-log-schema';
+import type { InferenceLogEntry } from './inference-log.sink';
+import type { InferenceLogWriter, SpoolTransport } from './inference-log.writer';
+import type { LogPipelineLogger, LogPipelineStats } from './log-pipeline';
+import { ServingSpool, type SpoolBatch, type SpoolFsync } from './serving-spool';
+import { encodeFrame } from './spool-record';
+
+export type SpoolCapPolicy = 'refuse-new' | 'drop-oldest';
+
+export interface SpooledLogPipelineOptions {
+  /** Root directory; each serving's spool is the sub-directory named by its id. */
+  readonly directory: string;
+  /** How long a record may sit in memory before it is written to the spool (the crash window). */
+  readonly flushMs: number;
+  /** A buffer reaching this size is written at once, whatever flushMs says. */
+  readonly flushBytes: number;
+  readonly fsync: SpoolFsync;
+  readonly fsyncIntervalMs: number;
+  /** Total bytes of all spools (acknowledged bytes of unsealed segments included). */
+  readonly maxBytes: number;
+  readonly atCap: SpoolCapPolicy;
+  readonly segmentBytes: number;
+  /** Records and bytes per Kafka produce request at most (the broker's message.max.bytes is 1 MiB). */
+  readonly batchRecords: number;
+  readonly batchBytes: number;
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+}
+
+export interface ServingRef {
+  readonly servingId: number;
+  readonly servingName: string;
+}
+
+export type SpoolDropReason = 'cap' | 'rejected' | 'io' | 'closed';
+
+/** Per-serving events, for whoever exports metrics; keeps the lib free of a metrics library. */
+export interface SpoolObserver {
+  spooled?(serving: ServingRef, count: number): void;
+  produced?(serving: ServingRef, count: number): void;
+  acknowledged?(serving: ServingRef, latenciesMs: readonly number[], replayed: boolean): void;
+  failed?(serving: ServingRef, count: number, error: unknown): void;
+  dropped?(serving: ServingRef, count: number, reason: SpoolDropReason): void;
+  corrupt?(serving: ServingRef, regions: number, bytes: number): void;
+  /** Called after every change of a serving's depth (records not yet acknowledged) or spool bytes. */
+  level?(serving: ServingRef, depth: number, bytes: number): void;
+}
+
+interface ServingState {
+  readonly spool: ServingSpool;
+  delivering: boolean;
+  inflight: SpoolBatch | undefined;
+  failing: boolean;
+  wake: (() => void) | undefined;
+}
+
+/**
+ * Kafka delivery through a durable on-disk spool. The request path encodes the record and appends it
+ * to its serving's in-memory buffer (synchronous, O(1)); a timer writes every buffer to the serving's
+ * spool each `flushMs` (or at `flushBytes`). Each serving has one delivery loop that reads batches from
+ * its spool, produces them with acks=all and then advances the acknowledged cursor, so records go out
+ * in order per serving and one serving's dead topic never holds up another. A failed produce is
+ * retried with back-off for as long as it takes; nothing is dropped except at the spool cap (policy
+ * `atCap`), for records Kafka refuses outright (too large), or on a disk error, each counted and logged.
+ *
+ * Delivery is at-least-once: a crash or a produce that timed out after the broker stored it makes the
+ * batch go out again, so duplicates appear only around a crash or a reconnect.
+ */
+export class SpooledLogPipeline implements InferenceLogWriter {
+  private readonly servings = new Map<number, ServingState>();
+  private readonly opening = new Map<number, Promise<ServingState>>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  private lastDropLog = 0;
+  private capMakingRoom: Promise<void> | undefined;
+  private stats = {
+    queued: 0,
+    sent: 0,
+    failedAttempts: 0,
+    dropped: 0,
+    lastError: undefined as string | undefined,
+  };
+
+  private constructor(
+    private readonly transport: SpoolTransport,
+    private readonly options: SpooledLogPipelineOptions,
+    private readonly observer: SpoolObserver,
+    private readonly logger: LogPipelineLogger,
+  ) {}
+
+  /** Opens every spool left by an earlier process and starts replaying it. */
+  static async open(
+    transport: SpoolTransport,
+    options: SpooledLogPipelineOptions,
+    observer: SpoolObserver = {},
+    logger: LogPipelineLogger = console,
+  ): Promise<SpooledLogPipeline> {
+    mkdirSync(options.directory, { recursive: true });
+    const pipeline = new SpooledLogPipeline(transport, options, observer, logger);
+    for (const name of await readdir(options.directory)) {
+      if (!/^\d+$/.test(name)) continue;
+      const servingId = Number(name);
+      let servingName = `serving-${servingId}`;
+      try {
+        servingName = (
+          JSON.parse(await readFile(join(options.directory, name, 'serving.json'), 'utf8')) as ServingRef
+        ).servingName;
+      } catch {
+        // A spool without its label file still replays; only the metric label is generic.
+      }
+      const state = await pipeline.openServing(servingId, servingName);
+      if (state.spool.depth > 0) {
+        logger.log(
+          `inference log spool of serving ${servingName} (${servingId}): replaying ${state.spool.depth} records`,
+        );
+      }
+      pipeline.report(state.spool);
+      void pipeline.deliver(state);
+    }
+    if (options.fsync === 'interval') {
+      pipeline.syncTimer = setInterval(() => pipeline.syncAll(), options.fsyncIntervalMs);
+      pipeline.syncTimer.unref();
+    }
+    return pipeline;
+  }
+
+  get depth(): number {
+    let n = 0;
+    for (const s of this.servings.values()) n += s.spool.depth;
+    return n;
+  }
+
+  get bytes(): number {
+    let n = 0;
+    for (const s of this.servings.values()) n += s.spool.bytes;
+    return n;
+  }
+
+  enqueue(entry: InferenceLogEntry): boolean {
+    const { destination, record } = entry;
+    const ref = { servingId: destination.servingId, servingName: destination.servingName };
+    if (destination.topic === null) return true;
+    if (this.closed) return this.drop(ref, 1, 'closed');
+    const frame = encodeFrame(destination.topic, Date.now(), encodeInferenceLog(record));
+    if (this.bytes + frame.length > this.options.maxBytes) {
+      if (this.options.atCap === 'refuse-new') return this.drop(ref, 1, 'cap');
+      this.makeRoom();
+      if (this.bytes + frame.length > this.options.maxBytes) return this.drop(ref, 1, 'cap');
+    }
+    const state = this.servings.get(destination.servingId);
+    if (state) this.accept(state, frame);
+    else {
+      // First record of a serving this process: its spool directory opens asynchronously; the record is
+      // counted as buffered at once so the cap and depth stay right.
+      void this.openServing(destination.servingId, destination.servingName).then(
+        (opened) => this.accept(opened, frame),
+        (error: unknown) => this.drop(ref, 1, 'io', error),
+      );
+    }
+    this.stats.queued++;
+    this.observer.spooled?.(ref, 1);
+    return true;
+  }
+
+  snapshot(): LogPipelineStats & { readonly spoolBytes: number } {
+    return { ...this.stats, depth: this.depth, spoolBytes: this.bytes };
+  }
+
+  async drained(): Promise<void> {
+    if (this.isIdle()) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Writes every buffer to disk, tries to deliver within `timeoutMs`, then closes; the rest replays on restart. */
+  async close(timeoutMs = 5000): Promise<void> {
+    if (this.closed) return;
+    await this.flushAll();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.drained(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.closed = true;
+    clearTimeout(this.flushTimer);
+    clearInterval(this.syncTimer);
+    for (const state of this.servings.values()) state.wake?.();
+    for (const state of this.servings.values()) await state.spool.close();
+    if (this.depth > 0)
+      this.logger.warn(`inference log spool closed with ${this.depth} records kept for replay`);
+    await this.transport.close();
+  }
+
+  private accept(state: ServingState, frame: Buffer): void {
+    if (this.closed) {
+      this.drop(state.spool, 1, 'closed');
+      return;
+    }
+    state.spool.append(frame);
+    if (state.spool.bufferedBytes >= this.options.flushBytes) void this.flush(state);
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        void this.flushAll();
+      }, this.options.flushMs);
+    }
+  }
+
+  private async flushAll(): Promise<void> {
+    await Promise.all([...this.opening.values()]);
+    await Promise.all([...this.servings.values()].map((state) => this.flush(state)));
+  }
+
+  private async flush(state: ServingState): Promise<void> {
+    const pending = state.spool.depth;
+    try {
+      await state.spool.flush();
+    } catch (error) {
+      // The buffered records were not written (disk full, I/O error): count them as lost, keep going.
+      this.drop(state.spool, Math.max(0, pending - state.spool.depth), 'io', error);
+    }
+    this.report(state.spool);
+    if (state.spool.readable) void this.deliver(state);
+  }
+
+  private syncAll(): void {
+    for (const state of this.servings.values()) {
+      state.spool
+        .sync()
+        .catch((error: unknown) => this.logger.warn(`inference log spool fsync failed: ${describe(error)}`));
+    }
+  }
+
+  private openServing(servingId: number, servingName: string): Promise<ServingState> {
+    const existing = this.servings.get(servingId);
+    if (existing) return Promise.resolve(existing);
+    let opening = this.opening.get(servingId);
+    if (!opening) {
+      opening = ServingSpool.open(join(this.options.directory, String(servingId)), servingId, servingName, {
+        segmentBytes: this.options.segmentBytes,
+        fsync: this.options.fsync,
+      })
+        .then(({ spool, corruption }) => {
+          if (corruption.regions > 0) {
+            this.logger.warn(
+              `inference log spool of serving ${servingName} (${servingId}): ${corruption.regions} damaged region(s), ${corruption.bytes} bytes, will be skipped`,
+            );
+          }
+          const state: ServingState = {
+            spool,
+            delivering: false,
+            inflight: undefined,
+            failing: false,
+            wake: undefined,
+          };
+          this.servings.set(servingId, state);
+          return state;
+        })
+        .finally(() => this.opening.delete(servingId));
+      this.opening.set(servingId, opening);
+    }
+    return opening;
+  }
+
+  /** One loop per serving: read a batch, produce it until acknowledged, settle it, repeat. */
+  private async deliver(state: ServingState): Promise<void> {
+    if (state.delivering || this.closed) return;
+    state.delivering = true;
+    const { spool } = state;
+    let backoff = this.options.retryMinMs;
+    try {
+      while (!this.closed) {
+        if (!state.inflight) {
+          let read: Awaited<ReturnType<ServingSpool['read']>>;
+          try {
+            read = await spool.read(this.options.batchRecords, this.options.batchBytes);
+          } catch (error) {
+            this.logger.warn(
+              `inference log spool of serving ${spool.servingName} unreadable, retrying: ${describe(error)}`,
+            );
+            await this.pause(state, backoff);
+            backoff = Math.min(backoff * 2, this.options.retryMaxMs);
+            continue;
+          }
+          if (read === null) break;
+          if ('corruption' in read) {
+            this.observer.corrupt?.(spool, read.corruption.regions, read.corruption.bytes);
+            this.logger.warn(
+              `inference log spool of serving ${spool.servingName}: skipped a damaged region of ${read.corruption.bytes} bytes`,
+            );
+            continue;
+          }
+          state.inflight = read;
+        }
+        const batch = state.inflight;
+        this.observer.produced?.(spool, batch.records.length);
+        try {
+          await this.transport.send(
+            batch.topic,
+            batch.records.map((r) => r.value),
+          );
+        } catch (error) {
+          if (this.transport.isPermanent(error)) {
+            state.inflight = undefined;
+            if (batch.records.length > 1) spool.splitIntoSingles(batch);
+            else {
+              spool.settle(batch);
+              this.drop(spool, 1, 'rejected', error);
+            }
+            continue;
+          }
+          this.stats.failedAttempts += batch.records.length;
+          this.stats.lastError = describe(error);
+          this.observer.failed?.(spool, batch.records.length, error);
+          if (!state.failing) {
+            state.failing = true;
+            this.logger.warn(
+              `inference log delivery of serving ${spool.servingName} to ${batch.topic} failing, records stay in the spool: ${this.stats.lastError}`,
+            );
+          }
+          await this.pause(state, backoff);
+          backoff = Math.min(backoff * 2, this.options.retryMaxMs);
+          continue;
+        }
+        if (state.failing) {
+          state.failing = false;
+          this.logger.log(
+            `inference log delivery of serving ${spool.servingName} recovered; ${spool.depth} records to go`,
+          );
+        }
+        backoff = this.options.retryMinMs;
+        state.inflight = undefined;
+        spool.settle(batch);
+        const now = Date.now();
+        this.stats.sent += batch.records.length;
+        this.observer.acknowledged?.(
+          spool,
+          batch.records.map((r) => now - r.acceptedAt),
+          batch.replayed,
+        );
+        this.report(spool);
+      }
+    } finally {
+      state.delivering = false;
+      this.report(spool);
+      if (!this.closed && spool.readable) void this.deliver(state);
+      else if (this.isIdle()) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+
+  /** Back-off that close() can cut short. */
+  private async pause(state: ServingState, ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      state.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    state.wake = undefined;
+  }
+
+  /** drop-oldest: delete the oldest sealed segment of the largest spool (sealing one if needed). */
+  private makeRoom(): void {
+    if (this.capMakingRoom) return;
+    this.capMakingRoom = (async () => {
+      const largest = [...this.servings.values()].sort((a, b) => b.spool.bytes - a.spool.bytes)[0];
+      if (!largest) return;
+      let dropped = await largest.spool.dropOldest();
+      if (!dropped) {
+        await largest.spool.seal();
+        dropped = await largest.spool.dropOldest();
+      }
+      if (dropped) {
+        this.drop(largest.spool, dropped.records, 'cap');
+        this.report(largest.spool);
+      }
+    })().finally(() => {
+      this.capMakingRoom = undefined;
+    });
+  }
+
+  private drop(serving: ServingRef, count: number, reason: SpoolDropReason, error?: unknown): false {
+    if (count <= 0) return false;
+    this.stats.dropped += count;
+    this.observer.dropped?.(serving, count, reason);
+    const now = Date.now();
+    if (now - this.lastDropLog >= 1000 || reason !== 'cap') {
+      this.lastDropLog = now;
+      const why = {
+        cap: `spool at its cap (${this.options.maxBytes} bytes, policy ${this.options.atCap})`,
+        rejected: 'refused by Kafka',
+        io: `not written to the spool${error === undefined ? '' : `: ${describe(error)}`}`,
+        closed: 'pipeline closed',
+      }[reason];
+      this.logger.warn(
+        `inference log records of serving ${serving.servingName} dropped (${count}): ${why}; ${this.stats.dropped} dropped so far`,
+      );
+    }
+    return false;
+  }
+
+  private report(spool: ServingSpool): void {
+    this.observer.level?.(spool, spool.depth, spool.bytes);
+  }
+
+  private isIdle(): boolean {
+    if (this.opening.size > 0) return false;
+    for (const s of this.servings.values()) if (s.spool.depth > 0 && !this.closed) return false;
+    return true;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
