@@ -43,8 +43,10 @@ export class AppModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config),
         StoreModule.forRootAsync({
-          useFactory: () =>
-            config.postgresUrl ? { postgresUrl: config.postgresUrl } : { sqlitePath: config.sqlitePath },
+          useFactory: () => ({
+            ...(config.postgresUrl ? { postgresUrl: config.postgresUrl } : { sqlitePath: config.sqlitePath }),
+            lookupCacheMs: config.lookupCacheMs,
+          }),
         }),
         AuthModule.forRootAsync({
           useFactory: () => ({

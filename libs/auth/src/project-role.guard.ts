@@ -8,8 +8,8 @@ import { principalOf } from './principal';
 /**
  * Hopsworks' ProjectAuthFilter: the project must exist (404), the caller must be a member (403) and hold
  * one of the route's roles (403). Runs after AuthGuard, so a principal is present. Membership, role and
- * account status come from the store on every request: a change made through any replica applies to
- * the caller's next request everywhere.
+ * account status come from the store's short-lived lookup cache: a change applies at once on the replica
+ * that made it and within the cache bound (LOOKUP_CACHE_MS) on the others.
  */
 @Injectable()
 export class ProjectRoleGuard implements CanActivate {

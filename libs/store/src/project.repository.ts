@@ -8,13 +8,17 @@ export interface ProjectMember {
   readonly addedAt: number;
 }
 import { DATABASE } from './store.tokens';
+import { lookupCacheOf } from './lookup-cache';
 
 @Injectable()
 export class ProjectRepository {
   constructor(@Inject(DATABASE) private readonly db: Db) {}
 
+  /** Cached briefly (see LookupCache): every project route asks for it. */
   findById(id: number): Promise<ProjectRow | undefined> {
-    return this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+    return lookupCacheOf(this.db).get(`project:${id}`, () =>
+      this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
   }
 
   findByName(name: string): Promise<ProjectRow | undefined> {
@@ -48,21 +52,24 @@ export class ProjectRepository {
   }
 
   /** The caller's role and account status in one query (the per-request check of ProjectRoleGuard). */
-  async access(
+  /** Cached briefly (see LookupCache): every project route asks for it. */
+  access(
     projectId: number,
     userId: number,
   ): Promise<{ role: ProjectRole | null; userStatus: UserRow['status'] | null }> {
-    const row = await this.db
-      .selectFrom('users')
-      .leftJoin('project_members', (join) =>
-        join
-          .onRef('project_members.user_id', '=', 'users.id')
-          .on('project_members.project_id', '=', projectId),
-      )
-      .select(['users.status', 'project_members.role'])
-      .where('users.id', '=', userId)
-      .executeTakeFirst();
-    return { role: row?.role ?? null, userStatus: row?.status ?? null };
+    return lookupCacheOf(this.db).get(`access:${projectId}:${userId}`, async () => {
+      const row = await this.db
+        .selectFrom('users')
+        .leftJoin('project_members', (join) =>
+          join
+            .onRef('project_members.user_id', '=', 'users.id')
+            .on('project_members.project_id', '=', projectId),
+        )
+        .select(['users.status', 'project_members.role'])
+        .where('users.id', '=', userId)
+        .executeTakeFirst();
+      return { role: row?.role ?? null, userStatus: row?.status ?? null };
+    });
   }
 
   async setMember(projectId: number, userId: number, role: ProjectRole): Promise<void> {

@@ -2,18 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from './store';
 import type { NewServingRow, ServingRow, ServingStatus, ServingUpdate } from './database';
 import { DATABASE } from './store.tokens';
+import { lookupCacheOf } from './lookup-cache';
 
 @Injectable()
 export class ServingRepository {
   constructor(@Inject(DATABASE) private readonly db: Db) {}
 
+  /** Cached briefly (see LookupCache): every inference request asks for it. */
   findByProjectAndName(projectId: number, name: string): Promise<ServingRow | undefined> {
-    return this.db
-      .selectFrom('servings')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    return lookupCacheOf(this.db).get(`serving:${projectId}:${name}`, () =>
+      this.db
+        .selectFrom('servings')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('name', '=', name)
+        .executeTakeFirst(),
+    );
   }
 
   findById(id: number): Promise<ServingRow | undefined> {

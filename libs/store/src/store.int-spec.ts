@@ -227,6 +227,28 @@ describe.each(postgresServer ? [sqlite, postgres] : [sqlite])('store on $name', 
     expect(await projects.removeMember(project.id, other.id)).toBe(false);
   });
 
+  it('serves hot lookups from a cache that local writes clear at once and other replicas within its bound', async () => {
+    const users = new UserRepository(db);
+    const projects = new ProjectRepository(db);
+    const owner = await users.create(newUser('o@example.com'));
+    const ds = await users.create(newUser('d@example.com'));
+    const project = await projects.create('demo', '', owner.id);
+    await projects.setMember(project.id, ds.id, 'Data scientist');
+    // A second handle on the same database stands for another replica.
+    const replica = await openStore({ ...options, lookupCacheMs: 300 });
+    try {
+      const remote = new ProjectRepository(replica);
+      expect((await remote.access(project.id, ds.id)).role).toBe('Data scientist');
+      await projects.setMember(project.id, ds.id, 'Data owner');
+      expect((await projects.access(project.id, ds.id)).role).toBe('Data owner'); // local write: at once
+      expect((await remote.access(project.id, ds.id)).role).toBe('Data scientist'); // remote: cached
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect((await remote.access(project.id, ds.id)).role).toBe('Data owner'); // within the bound
+    } finally {
+      await replica.destroy();
+    }
+  });
+
   it('unblocking clears the failed-login count', async () => {
     const users = new UserRepository(db);
     const user = await users.create(newUser('a@example.com'));

@@ -5,9 +5,18 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from '
 import pg from 'pg';
 import type { Database } from './database';
 import { migrationProvider } from './migrations/index';
+import { InvalidateOnWritePlugin, LookupCache, attachLookupCache } from './lookup-cache';
 
 /** Where the store lives: a SQLite file (the embedded default) or a PostgreSQL database (replicas). */
-export type StoreOptions =
+export type StoreOptions = StoreLocation & {
+  /**
+   * How long project, membership and serving lookups may be served from memory (default 1000 ms; 0 = off).
+   * Writes through this process clear the cache at once; this is the bound for other replicas' writes.
+   */
+  readonly lookupCacheMs?: number;
+};
+
+type StoreLocation =
   | {
       /** SQLite database file (`:memory:` for tests). */
       readonly sqlitePath: string;
@@ -35,7 +44,12 @@ export function storeDialect(options: StoreOptions): StoreDialect {
  * On PostgreSQL, Kysely's migrator serialises concurrent gateways with an advisory lock.
  */
 export async function openStore(options: StoreOptions): Promise<Db> {
-  const db = new Kysely<Database>({ dialect: createDialect(options) });
+  const cache = new LookupCache(options.lookupCacheMs ?? 1000);
+  const db = new Kysely<Database>({
+    dialect: createDialect(options),
+    plugins: [new InvalidateOnWritePlugin(cache)],
+  });
+  attachLookupCache(db, cache);
   // Migrations from parallel branches may land out of name order (e.g. 003 applied before 002 was
   // merged); each is independent of the others' tables, so apply whatever is missing.
   const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });

@@ -5,6 +5,8 @@ export interface AppConfig {
   readonly sqlitePath: string;
   /** PostgreSQL instead of SQLite (`DATABASE_URL`); null = the SQLite file above. */
   readonly postgresUrl: string | null;
+  /** Bound on how stale project/membership/serving lookups may be (other replicas' writes). */
+  readonly lookupCacheMs: number;
   /** null = embedded default: no Kafka, Avro files under dataDir. */
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string } | null;
   readonly admin: { readonly email: string; readonly password?: string };

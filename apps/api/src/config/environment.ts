@@ -25,6 +25,12 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string = undefined;
 
+  /**
+   * How long project, membership and serving lookups are served from memory. Writes through this
+   * replica apply at once; writes through another replica apply within this bound. 0 = no cache.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(60_000) LOOKUP_CACHE_MS = 1000;
+
   /** Comma-separated `host:port` list; unset = no Kafka, records go to Avro files under DATA_DIR. */
   @IsOptional()
   @Matches(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })

@@ -37,6 +37,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     sqlitePath: join(dataDir, 'gateway.db'),
     postgresUrl: parsed.DATABASE_URL ?? null,
+    lookupCacheMs: parsed.LOOKUP_CACHE_MS,
     kafka: parsed.KAFKA_BROKERS
       ? { brokers: parsed.KAFKA_BROKERS.split(','), clientId: parsed.KAFKA_CLIENT_ID }
       : null,
