@@ -42,4 +42,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ SELF_REGISTRATION: 'false' }).auth.selfRegistration).toBe(false);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=/);
   });
+
+  it('builds the spool settings under DATA_DIR and names a bad spool variable', () => {
+    const config = loadConfig({ DATA_DIR: '/srv/gw', SPOOL_AT_CAP: 'drop-oldest', SPOOL_FSYNC: 'batch' });
+    expect(config.inferenceLog.spool).toEqual({
+      directory: '/srv/gw/inference-log-spool',
+      flushMs: 10,
+      fsync: 'batch',
+      fsyncIntervalMs: 1000,
+      maxBytes: 1024 * 1024 * 1024,
+      atCap: 'drop-oldest',
+      segmentBytes: 16 * 1024 * 1024,
+    });
+    expect(() => loadConfig({ SPOOL_AT_CAP: 'block', SPOOL_FLUSH_MS: '-1' })).toThrow(
+      /SPOOL_AT_CAP="block"[\s\S]*SPOOL_FLUSH_MS="-1"|SPOOL_FLUSH_MS="-1"[\s\S]*SPOOL_AT_CAP="block"/,
+    );
+  });
 });

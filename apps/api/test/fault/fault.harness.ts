@@ -242,7 +242,7 @@ export function runLoad(
   let inFlight = 0;
   let stopped = false;
   const started = Date.now();
-  const maxInFlight = options.maxInFlight ?? 256;
+  const maxInFlight = options.maxInFlight ?? 1024;
   const done = new Promise<LoadResult>((resolveLoad) => {
     const finish = async () => {
       while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));

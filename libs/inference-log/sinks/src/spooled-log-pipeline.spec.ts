@@ -86,28 +86,36 @@ describe('SpooledLogPipeline', () => {
     expect(readdirSync(join(dir, '1')).filter((f) => f.endsWith('.seg')).length).toBeLessThanOrEqual(1);
   });
 
-  it('keeps records while the broker is down and replays them after a restart, in order', async () => {
-    const kafka = new FakeKafka();
-    kafka.down = true;
-    const first = await SpooledLogPipeline.open(kafka, options, {}, quiet);
-    for (let i = 0; i < 60; i++) first.enqueue(entry(i));
-    await first.close(50);
-    expect(kafka.topics.size).toBe(0);
+  it.each(['batch', 'interval', 'never'] as const)(
+    'keeps records while the broker is down and replays them after a restart, in order (fsync %s)',
+    async (fsync) => {
+      const kafka = new FakeKafka();
+      kafka.down = true;
+      const first = await SpooledLogPipeline.open(
+        kafka,
+        { ...options, fsync, fsyncIntervalMs: 10 },
+        {},
+        quiet,
+      );
+      for (let i = 0; i < 60; i++) first.enqueue(entry(i));
+      await first.close(50);
+      expect(kafka.topics.size).toBe(0);
 
-    kafka.down = false;
-    const replayed: boolean[] = [];
-    const second = await SpooledLogPipeline.open(
-      kafka,
-      options,
-      { acknowledged: (_s, l, r) => replayed.push(...l.map(() => r)) },
-      quiet,
-    );
-    second.enqueue(entry(60));
-    await second.drained();
-    expect(kafka.topics.get('t1')).toEqual([...Array(61).keys()]);
-    expect(replayed.filter(Boolean)).toHaveLength(60);
-    await second.close();
-  });
+      kafka.down = false;
+      const replayed: boolean[] = [];
+      const second = await SpooledLogPipeline.open(
+        kafka,
+        options,
+        { acknowledged: (_s, l, r) => replayed.push(...l.map(() => r)) },
+        quiet,
+      );
+      second.enqueue(entry(60));
+      await second.drained();
+      expect(kafka.topics.get('t1')).toEqual([...Array(61).keys()]);
+      expect(replayed.filter(Boolean)).toHaveLength(60);
+      await second.close();
+    },
+  );
 
   it('skips and counts a torn tail and a corrupt record instead of crashing or sending garbage', async () => {
     const kafka = new FakeKafka();
@@ -187,5 +195,20 @@ describe('SpooledLogPipeline', () => {
     expect(kafka.topics.get('t1')).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
     expect(dropped).toEqual(['rejected']);
     await pipeline.close();
+  });
+
+  it('stays ready while Kafka is down, and reports not ready when refuse-new has filled the spool', async () => {
+    const kafka = new FakeKafka();
+    kafka.down = true;
+    const pipeline = await SpooledLogPipeline.open(kafka, { ...options, maxBytes: 8192 }, {}, quiet);
+    const brokerDown = async () => ({ state: 'down' as const, detail: 'connection refused' });
+    pipeline.enqueue(entry(1));
+    expect(await pipeline.health(brokerDown)).toEqual({
+      state: 'up',
+      detail: expect.stringMatching(/^kafka down \(connection refused\); spool 1 records/),
+    });
+    for (let i = 0; i < 100; i++) pipeline.enqueue(entry(i));
+    expect((await pipeline.health(brokerDown)).state).toBe('down');
+    await pipeline.close(10);
   });
 });

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeInferenceLog } from '@infergate/inference-log-schema';
-import type { InferenceLogEntry } from './inference-log.sink';
+import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
 import type { InferenceLogWriter, SpoolTransport } from './inference-log.writer';
 import type { LogPipelineLogger, LogPipelineStats } from './log-pipeline';
 import { ServingSpool, type SpoolBatch, type SpoolFsync } from './serving-spool';
@@ -72,11 +72,13 @@ interface ServingState {
 export class SpooledLogPipeline implements InferenceLogWriter {
   private readonly servings = new Map<number, ServingState>();
   private readonly opening = new Map<number, Promise<ServingState>>();
+  private readonly waiting = new Map<number, Buffer[]>();
   private flushTimer: NodeJS.Timeout | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private lastDropLog = 0;
+  private lastCapRefusal = 0;
   private capMakingRoom: Promise<void> | undefined;
   private stats = {
     queued: 0,
@@ -132,12 +134,14 @@ export class SpooledLogPipeline implements InferenceLogWriter {
   get depth(): number {
     let n = 0;
     for (const s of this.servings.values()) n += s.spool.depth;
+    for (const w of this.waiting.values()) n += w.length;
     return n;
   }
 
   get bytes(): number {
     let n = 0;
     for (const s of this.servings.values()) n += s.spool.bytes;
+    for (const w of this.waiting.values()) for (const f of w) n += f.length;
     return n;
   }
 
@@ -155,16 +159,54 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     const state = this.servings.get(destination.servingId);
     if (state) this.accept(state, frame);
     else {
-      // First record of a serving this process: its spool directory opens asynchronously; the record is
-      // counted as buffered at once so the cap and depth stay right.
-      void this.openServing(destination.servingId, destination.servingName).then(
-        (opened) => this.accept(opened, frame),
-        (error: unknown) => this.drop(ref, 1, 'io', error),
-      );
+      // First records of a serving in this process: its spool directory opens asynchronously; they wait
+      // here meanwhile, counted in depth and bytes so the cap stays right.
+      let waiting = this.waiting.get(destination.servingId);
+      if (!waiting) {
+        this.waiting.set(destination.servingId, (waiting = []));
+        void this.openServing(destination.servingId, destination.servingName).then(
+          (opened) => {
+            this.waiting.delete(destination.servingId);
+            for (const f of waiting!) this.accept(opened, f);
+          },
+          (error: unknown) => {
+            this.waiting.delete(destination.servingId);
+            this.drop(ref, waiting!.length, 'io', error);
+          },
+        );
+      }
+      waiting.push(frame);
     }
     this.stats.queued++;
     this.observer.spooled?.(ref, 1);
     return true;
+  }
+
+  /**
+   * The log path's readiness: up while the spool accepts records, whatever Kafka's state (a broker
+   * outage must not take the gateway out of rotation: inference never depends on Kafka). The detail
+   * names Kafka's state and the backlog so an operator sees the outage.
+   */
+  async health(kafka: () => Promise<SinkHealth>): Promise<SinkHealth> {
+    const broker = await kafka();
+    // "Full" = refuse-new turned a record away in the last 5 s (the spool hovers just under its cap).
+    const full = this.options.atCap === 'refuse-new' && Date.now() - this.lastCapRefusal < 5000;
+    const detail =
+      `kafka ${broker.state}${broker.detail ? ` (${broker.detail})` : ''}; ` +
+      `spool ${this.depth} records, ${this.bytes} bytes of ${this.options.maxBytes}${full ? ', full: refusing records' : ''}`;
+    return { state: this.closed || full ? 'down' : 'up', detail };
+  }
+
+  /** This pipeline seen as a sink (for readiness): writes enqueue, health is `health()` above. */
+  asSink(kafka: InferenceLogSink): InferenceLogSink {
+    return {
+      name: `${kafka.name}+spool`,
+      write: async (batch) => {
+        for (const entry of batch) this.enqueue(entry);
+      },
+      health: () => this.health(() => kafka.health()),
+      close: () => this.close(),
+    };
   }
 
   snapshot(): LogPipelineStats & { readonly spoolBytes: number } {
@@ -394,6 +436,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
   private drop(serving: ServingRef, count: number, reason: SpoolDropReason, error?: unknown): false {
     if (count <= 0) return false;
     this.stats.dropped += count;
+    if (reason === 'cap') this.lastCapRefusal = Date.now();
     this.observer.dropped?.(serving, count, reason);
     const now = Date.now();
     if (now - this.lastDropLog >= 1000 || reason !== 'cap') {
