@@ -1,10 +1,9 @@
-import { Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, AuthModule } from '@infergate/auth';
 import { ServingRegistryModule } from '@infergate/serving-registry';
 import { StoreModule } from '@infergate/store';
-import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthController } from './auth/auth.controller';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
@@ -12,23 +11,13 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
-import { ParsedBodyMiddleware } from './http/parsed-body.middleware';
-import { RawBodyMiddleware } from './http/raw-body.middleware';
 import { createValidationPipe } from './http/validation.pipe';
-import { InferenceController } from './inference/inference.controller';
 import { InferenceModule } from './inference/inference.module';
 import { InferenceLogModule } from './inference-log/inference-log.module';
-import { KafkaController } from './kafka/kafka.controller';
 import { KafkaModule } from './kafka/kafka.module';
-import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsModule } from './metrics/metrics.module';
-import { ProjectMembersController } from './projects/project-members.controller';
-import { ProjectsController } from './projects/projects.controller';
 import { ProjectsModule } from './projects/projects.module';
-import { ServingsController } from './servings/servings.controller';
 import { ServingsModule } from './servings/servings.module';
-import { AdminUsersController } from './users/admin-users.controller';
-import { RegisterController } from './users/register.controller';
 import { UsersModule } from './users/users.module';
 
 /**
@@ -36,7 +25,7 @@ import { UsersModule } from './users/users.module';
  * global guard, pipe and filter are APP_* providers for the same reason.
  */
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
@@ -85,23 +74,5 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
-    consumer.apply(RawBodyMiddleware).forRoutes(InferenceController);
-    // Management controllers get parsed JSON/form bodies; list each one here as it is added.
-    consumer
-      .apply(ParsedBodyMiddleware)
-      .forRoutes(
-        AuthController,
-        RegisterController,
-        AdminUsersController,
-        ProjectsController,
-        ProjectMembersController,
-        ServingsController,
-        ApiKeysController,
-        KafkaController,
-      );
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { principalOf } from '@infergate/auth';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { API_BASE } from '../http/api-base';
 import type { ApiKeyView } from './api-key.view';
 import { ApiKeysService } from './api-keys.service';
@@ -18,7 +18,7 @@ export class ApiKeysController {
   @ApiQuery({ name: 'name', required: true })
   @ApiQuery({ name: 'scope', required: true, isArray: true, example: ['SERVING'] })
   create(
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @Query('name') name: unknown,
     @Query('scope') scope: unknown,
   ): Promise<ApiKeyView> {
@@ -26,21 +26,21 @@ export class ApiKeysController {
   }
 
   @Get()
-  async list(@Req() request: Request): Promise<{ items: ApiKeyView[]; count: number }> {
+  async list(@Req() request: FastifyRequest): Promise<{ items: ApiKeyView[]; count: number }> {
     const items = await this.keys.list(principalOf(request)!.userId);
     return { items, count: items.length };
   }
 
   @Delete(':name')
   @HttpCode(200)
-  async deleteOne(@Req() request: Request, @Param('name') name: string): Promise<void> {
+  async deleteOne(@Req() request: FastifyRequest, @Param('name') name: string): Promise<void> {
     await this.keys.delete(principalOf(request)!.userId, name);
   }
 
   /** Deletes all the caller's keys. */
   @Delete()
   @HttpCode(200)
-  async deleteAll(@Req() request: Request): Promise<void> {
+  async deleteAll(@Req() request: FastifyRequest): Promise<void> {
     await this.keys.delete(principalOf(request)!.userId);
   }
 }

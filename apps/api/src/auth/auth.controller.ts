@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AuthService, Public } from '@infergate/auth';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { API_BASE } from '../http/api-base';
 import { LoginDto } from './login.dto';
 
@@ -20,9 +20,12 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) response: Response): Promise<LoginResponse> {
+  async login(
+    @Body() dto: LoginDto,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ): Promise<LoginResponse> {
     const { token, principal } = await this.auth.login(dto.email, dto.password);
-    response.setHeader('Authorization', `Bearer ${token}`);
+    response.header('Authorization', `Bearer ${token}`);
     return { sessionID: randomUUID(), data: principal.email };
   }
 }

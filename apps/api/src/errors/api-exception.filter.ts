@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { AuthError } from '@infergate/auth';
-import type { Response } from 'express';
 import { ApiKeyError } from '../api-keys/api-key.error';
 import { InferenceError } from '../inference/inference.error';
 import { RequestError, RequestErrorCode } from '../http/request.error';
@@ -38,15 +38,19 @@ export interface ErrorBody {
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const { httpAdapter } = this.adapterHost;
+    const response: unknown = host.switchToHttp().getResponse();
     const { entry, usrMsg } = this.describe(exception);
-    if (response.headersSent) {
-      response.end();
+    if (httpAdapter.isHeadersSent(response)) {
+      httpAdapter.end(response);
       return;
     }
     const body: ErrorBody = { errorCode: entry.errorCode, errorMsg: entry.errorMsg, usrMsg };
-    response.status(entry.status).type('application/json').send(JSON.stringify(body));
+    httpAdapter.setHeader(response, 'content-type', 'application/json');
+    httpAdapter.reply(response, JSON.stringify(body), entry.status);
   }
 
   private describe(exception: unknown): { entry: CatalogueEntry; usrMsg: string } {
@@ -66,6 +70,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { entry: PROJECT_ERRORS[exception.code], usrMsg: exception.message };
     if (exception instanceof ApiKeyError)
       return { entry: API_KEY_ERRORS[exception.code], usrMsg: exception.message };
+    const fastifyError = describeFastifyError(exception);
+    if (fastifyError) return fastifyError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404)
@@ -82,4 +88,30 @@ export class ApiExceptionFilter implements ExceptionFilter {
     );
     return { entry: UNKNOWN_ERROR, usrMsg: `Internal error, reference ${correlationId}` };
   }
+}
+
+/**
+ * Errors Fastify raises before a handler runs (body over the limit, unreadable body) carry a
+ * `statusCode` and an `FST_*` code; they are the caller's fault and get the request-level rows.
+ */
+function describeFastifyError(exception: unknown): { entry: CatalogueEntry; usrMsg: string } | undefined {
+  const { code, statusCode, message } = (exception ?? {}) as {
+    code?: unknown;
+    statusCode?: unknown;
+    message?: string;
+  };
+  if (
+    typeof code !== 'string' ||
+    !code.startsWith('FST_') ||
+    typeof statusCode !== 'number' ||
+    statusCode >= 500
+  ) {
+    return undefined;
+  }
+  if (statusCode === 413)
+    return { entry: REQUEST_ERRORS[RequestErrorCode.PAYLOAD_TOO_LARGE], usrMsg: message ?? code };
+  return {
+    entry: { ...REQUEST_ERRORS[RequestErrorCode.MALFORMED_BODY], status: statusCode },
+    usrMsg: message ?? code,
+  };
 }

@@ -6,7 +6,7 @@ import type { InferenceLogSink } from '@infergate/inference-log-sinks';
 import { BackendResolver } from '@infergate/serving-registry';
 import { DATABASE, type Db } from '@infergate/store';
 import { sql } from 'kysely';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { LOG_SINK } from '../inference-log/inference-log.tokens';
 
 @ApiTags('health')
@@ -30,7 +30,7 @@ export class HealthController {
   /** Ready when the store answers, the log sink is up, and every backend in use has an instance up. */
   @Public()
   @Get('ready')
-  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
         () =>

@@ -1,7 +1,9 @@
 import { Controller, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AcceptApiKey, AllowedProjectRoles, ProjectRoleGuard } from '@infergate/auth';
-import type { Request, Response } from 'express';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RawBodyRouteConfig } from '../http/body-parsers';
 import { API_BASE } from '../http/api-base';
 import { parseInferencePath } from './inference-path';
 import { InferenceService } from './inference.service';
@@ -15,7 +17,9 @@ import { InferenceService } from './inference.service';
 export class InferenceController {
   constructor(private readonly inference: InferenceService) {}
 
-  @Post('models/*path')
+  // find-my-way's catch-all: everything after models/ (the name, version and `:verb`) in param '*'.
+  @Post('models/*')
+  @RouteConfig({ rawBody: true } satisfies RawBodyRouteConfig)
   @ApiOperation({
     summary: 'TF Serving predict/classify/regress through the gateway',
     description:
@@ -26,16 +30,16 @@ export class InferenceController {
   })
   async infer(
     @Param('projectId') projectId: string,
-    @Param('path') path: string[] | string,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Param('*') path: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
-    const target = parseInferencePath(Array.isArray(path) ? path.join('/') : path);
+    const target = parseInferencePath(path);
     // Abort the backend call when the client goes away before we answered. writableEnded (not
     // writableFinished, which stays false while the socket still buffers output) marks "we answered".
     const aborted = new AbortController();
-    response.once('close', () => {
-      if (!response.writableEnded) aborted.abort();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) aborted.abort();
     });
     const answer = await this.inference.infer(
       Number(projectId),
@@ -43,6 +47,10 @@ export class InferenceController {
       request.body as Buffer,
       aborted.signal,
     );
-    response.status(200).type(answer.contentType).end(answer.body);
+    const body = answer.body;
+    await reply
+      .code(200)
+      .header('content-type', answer.contentType)
+      .send(Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   }
 }

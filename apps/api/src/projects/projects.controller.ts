@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AllowedProjectRoles, ProjectRoleGuard, principalOf } from '@infergate/auth';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE } from '../http/api-base';
 import { CreateProjectDto } from './create-project.dto';
 import type { ProjectView } from './project.view';
@@ -19,17 +19,17 @@ export class ProjectsController {
   @HttpCode(201)
   async create(
     @Body() dto: CreateProjectDto,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<ProjectView> {
     const project = await this.projects.create(principalOf(request)!.userId, dto);
-    response.setHeader('Location', `/${API_BASE}/project/${project.id}`);
+    response.header('Location', `/${API_BASE}/project/${project.id}`);
     return project;
   }
 
   /** The caller's projects. */
   @Get()
-  list(@Req() request: Request): Promise<ProjectView[]> {
+  list(@Req() request: FastifyRequest): Promise<ProjectView[]> {
     return this.projects.listFor(principalOf(request)!.userId);
   }
 

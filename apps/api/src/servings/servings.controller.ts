@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AcceptApiKey, AllowedProjectRoles, ProjectRoleGuard, principalOf } from '@infergate/auth';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE } from '../http/api-base';
 import { ServingDto } from './serving.dto';
 import { ServingQueryDto } from './serving-query.dto';
@@ -57,11 +57,11 @@ export class ServingsController {
   async put(
     @Param('projectId') projectId: string,
     @Body() dto: ServingDto,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<ServingView> {
     const { view } = await this.servings.save(Number(projectId), principalOf(request)!.userId, dto);
-    response.setHeader('Location', `/${API_BASE}/project/${projectId}/serving/${view.id}`);
+    response.header('Location', `/${API_BASE}/project/${projectId}/serving/${view.id}`);
     return view;
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AllowedUserRoles } from '@infergate/auth';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { API_BASE } from '../http/api-base';
 import { CreateUserDto } from './create-user.dto';
 import { UserStatusDto } from './user-status.dto';
@@ -20,10 +20,10 @@ export class AdminUsersController {
   @HttpCode(201)
   async create(
     @Body() dto: CreateUserDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<UserView> {
     const user = await this.users.create(dto, dto.role ?? 'HOPS_USER');
-    response.setHeader('Location', `/${API_BASE}/admin/users/${user.id}`);
+    response.header('Location', `/${API_BASE}/admin/users/${user.id}`);
     return user;
   }
 
