@@ -44,7 +44,9 @@ module.exports = {
   },
   // A path is left untransformed when it is under node_modules and no node_modules segment of it (nested
   // ones included, e.g. @fastify/static/node_modules/content-disposition) names an ESM-only package.
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)(?!.*/node_modules/(${ESM_ONLY.join('|')})/)`],
+  transformIgnorePatterns: [
+    `/node_modules/(?!(${ESM_ONLY.join('|')})/)(?!.*/node_modules/(${ESM_ONLY.join('|')})/)`,
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],

@@ -47,3 +47,9 @@ npx jest --ci --maxWorkers=2
 
 step "python client e2e (requests against a running gateway)"
 bash tools/python-client/run-e2e.sh
+
+step "inference-log interop: a Python consumer (kafka-python + fastavro) reads the gateway's records"
+bash tools/log-reader/python/run-interop.sh
+
+step "inference-log fault tests: broker outage under load, SIGKILL + replay, spool cap (dedicated broker, ~2.5 min)"
+npx jest --ci -c apps/api/jest.fault.config.cjs

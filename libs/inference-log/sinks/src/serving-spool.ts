@@ -66,6 +66,8 @@ export class ServingSpool {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private flushChain: Promise<void> = Promise.resolve();
+  private writingRecords = 0;
+  private writingBytes = 0;
   private cursorWrite: Promise<void> | undefined;
   private cursorDirty = false;
   private dirtySinceSync = false;
@@ -134,14 +136,14 @@ export class ServingSpool {
 
   /** Records accepted and not yet acknowledged (or given up), including the in-memory buffer. */
   get depth(): number {
-    let n = this.pending.length;
+    let n = this.pending.length + this.writingRecords;
     for (const s of this.segments) n += s.records - s.settled;
     return n;
   }
 
   /** Bytes the spool holds on disk plus the in-memory buffer. */
   get bytes(): number {
-    let n = this.pendingBytes;
+    let n = this.pendingBytes + this.writingBytes;
     for (const s of this.segments) n += s.bytes;
     return n;
   }
@@ -315,8 +317,12 @@ export class ServingSpool {
     const data = frames.length === 1 ? frames[0]! : Buffer.concat(frames, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    const active = await this.activeSegment();
+    // Counted in depth/bytes while on their way to disk, so "nothing left" is never seen mid-write.
+    this.writingRecords = frames.length;
+    this.writingBytes = data.length;
+    let active: { segment: Segment; handle: FileHandle } | undefined;
     try {
+      active = await this.activeSegment();
       let written = 0;
       while (written < data.length) {
         const { bytesWritten } = await active.handle.write(data, written, data.length - written);
@@ -325,12 +331,16 @@ export class ServingSpool {
       if (this.options.fsync === 'batch') await active.handle.datasync();
       else this.dirtySinceSync = true;
     } catch (error) {
+      this.writingRecords = 0;
+      this.writingBytes = 0;
       // Seal the segment at its last whole write: a partial write past `bytes` is never read.
       await this.closeActive();
       throw error;
     }
     active.segment.bytes += data.length;
     active.segment.records += frames.length;
+    this.writingRecords = 0;
+    this.writingBytes = 0;
     if (active.segment.bytes >= this.options.segmentBytes) await this.closeActive();
     return frames.length;
   }

@@ -459,7 +459,8 @@ export class SpooledLogPipeline implements InferenceLogWriter {
   }
 
   private isIdle(): boolean {
-    if (this.opening.size > 0) return false;
+    // Records waiting for their serving's spool to open count too (the open settles before they move).
+    if (this.opening.size > 0 || this.waiting.size > 0) return false;
     for (const s of this.servings.values()) if (s.spool.depth > 0 && !this.closed) return false;
     return true;
   }
