@@ -56,8 +56,9 @@ export class ApiKeyService {
   /**
    * Hopsworks' ApiKeyFilter: malformed key or wrong secret → KEY_INVALID; unknown prefix →
    * KEY_NOT_FOUND_IN_DATABASE; owner not active or without an allowed role → KEY_ROLE_CONTROL; scope
-   * missing → KEY_SCOPE_CONTROL. The owner's status and role are read per request, so blocking a user
-   * disables their keys at once, on every replica.
+   * missing → KEY_SCOPE_CONTROL. The key and its owner's status and role come from the store's lookup
+   * cache: blocking a user or deleting a key applies at once on the replica that did it and within
+   * LOOKUP_CACHE_MS on the others.
    */
   async authenticate(key: string, requiredScope: ApiKeyScope): Promise<Principal> {
     const dot = key.indexOf('.');

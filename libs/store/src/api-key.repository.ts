@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from './store';
 import type { ApiKeyRow, NewApiKeyRow } from './database';
 import { DATABASE } from './store.tokens';
+import { lookupCacheOf } from './lookup-cache';
 
 @Injectable()
 export class ApiKeyRepository {
@@ -16,8 +17,11 @@ export class ApiKeyRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** Cached briefly (see LookupCache): every request authenticated with an API key asks for it. */
   findByPrefix(prefix: string): Promise<ApiKeyRow | undefined> {
-    return this.db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+    return lookupCacheOf(this.db).get(`api-key:${prefix}`, () =>
+      this.db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst(),
+    );
   }
 
   findByName(userId: number, name: string): Promise<ApiKeyRow | undefined> {

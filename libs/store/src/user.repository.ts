@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from './store';
 import type { NewUserRow, UserRow, UserStatus } from './database';
 import { DATABASE } from './store.tokens';
+import { lookupCacheOf } from './lookup-cache';
 
 @Injectable()
 export class UserRepository {
@@ -11,8 +12,11 @@ export class UserRepository {
     return this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   }
 
+  /** Cached briefly (see LookupCache): API-key requests check their owner's status and role. */
   findById(id: number): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return lookupCacheOf(this.db).get(`user:${id}`, () =>
+      this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
   }
 
   async create(user: Omit<NewUserRow, 'id' | 'created_at' | 'false_login'>): Promise<UserRow> {
