@@ -403,7 +403,7 @@ http {
       });
     }
     if (soak) {
-      await runSoak(route('echolog'), auth, echoBody);
+      await runSoak(route('echolog'), auth, echoBody, gateway.pid);
       return;
     }
   }
@@ -546,13 +546,13 @@ async function startMlserver() {
   return { url: `http://127.0.0.1:${httpPort}/v2/models/mnist/infer`, pid: ml.pid };
 }
 
-async function runSoak(url, auth, bodyFile) {
+async function runSoak(url, auth, bodyFile, gatewayPid) {
   const autocannon = require('autocannon');
   const minutes = Number(option('minutes', '10'));
   const rate = Number(option('rate', '500'));
   const samples = [];
   const sampler = setInterval(
-    () => samples.push({ t: Date.now(), rssMb: procStatus(gateway.pid).rssKb / 1024 }),
+    () => samples.push({ t: Date.now(), rssMb: procStatus(gatewayPid).rssKb / 1024 }),
     10_000,
   );
   log(`soak: ${rate} req/s for ${minutes} min through the gateway (JWT, Kafka logging, echo backend)`);
@@ -666,6 +666,11 @@ async function shutdown() {
 }
 
 process.on('SIGINT', () => shutdown().then(() => process.exit(130)));
+// Whatever fails, stop what was started (brokers, nginx, servers) before exiting.
+process.on('uncaughtException', (error) => {
+  console.error(error);
+  shutdown().then(() => process.exit(1));
+});
 main()
   .then(shutdown)
   .catch(async (error) => {
