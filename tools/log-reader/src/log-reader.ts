@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import { decodeInferenceLog, type InferenceLogRecord } from '@infergate/inference-log-schema';
 import { matches } from './log-filter';
 import type { LogReaderOptions } from './log-reader.options';
@@ -96,16 +96,29 @@ export async function readLogs(
             },
           }),
         )
-        .then(() => {
-          for (const [partition, offset] of starts)
-            consumer.seek({ topic: options.topic, partition, offset });
-        })
+        .then(() => seekWhenReady(consumer, options.topic, starts))
         .catch(reject);
     });
   } finally {
     await consumer.disconnect();
   }
   return result;
+}
+
+/**
+ * kafkajs' run() can resolve while the consumer group is still (re)joining (e.g. the coordinator was not
+ * ready yet), and seek() then throws "Consumer group was not initialized": try again for a few seconds.
+ */
+async function seekWhenReady(consumer: Consumer, topic: string, starts: Map<number, string>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const [partition, offset] of starts) consumer.seek({ topic, partition, offset });
+      return;
+    } catch (error) {
+      if (attempt >= 100 || !/not initialized/i.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 async function startOffsets(admin: Admin, options: LogReaderOptions): Promise<Map<number, string>> {
