@@ -1,4 +1,5 @@
 export * from './auth.error';
+export * from './auth-error.responses';
 export * from './auth.options';
 export * from './auth.decorators';
 export * from './auth.guard';

@@ -1,4 +1,4 @@
-import { AuthErrorCode } from '@infergate/auth';
+import { AuthErrorCode, AUTH_ERROR_RESPONSES } from '@infergate/auth';
 import { ApiKeyErrorCode } from '../api-keys/api-key.error';
 import { InferenceErrorCode } from '../inference/inference.error';
 import { RequestErrorCode } from '../http/request.error';
@@ -65,61 +65,8 @@ export const INFERENCE_ERRORS = {
   },
 } satisfies Record<InferenceErrorCode, CatalogueEntry>;
 
-export const AUTH_ERRORS = {
-  [AuthErrorCode.NOT_AUTHENTICATED]: {
-    status: 401,
-    errorCode: 200003,
-    errorMsg: 'Authorization header not set.',
-  },
-  [AuthErrorCode.INVALID_TOKEN]: { status: 401, errorCode: 200003, errorMsg: 'Invalidated token.' },
-  [AuthErrorCode.BAD_CREDENTIALS]: {
-    status: 401,
-    errorCode: 160008,
-    errorMsg: 'Incorrect email or password.',
-  },
-  [AuthErrorCode.ACCOUNT_BLOCKED]: {
-    status: 401,
-    errorCode: 160007,
-    errorMsg: 'This account has been blocked.',
-  },
-  [AuthErrorCode.PROJECT_NOT_FOUND]: { status: 404, errorCode: 150004, errorMsg: "Project wasn't found." },
-  [AuthErrorCode.NOT_A_MEMBER]: {
-    status: 403,
-    errorCode: 160000,
-    errorMsg: 'No valid role found for this user',
-  },
-  [AuthErrorCode.ROLE_NOT_ALLOWED]: {
-    status: 403,
-    errorCode: 150068,
-    errorMsg: 'Your role in this project is not authorized to perform this action.',
-  },
-  // SecurityErrorCode.REST_ACCESS_CONTROL: JWTFilter's answer to a user role outside allowedUserRoles.
-  [AuthErrorCode.USER_ROLE_NOT_ALLOWED]: {
-    status: 403,
-    errorCode: 200014,
-    errorMsg: 'Client not authorized for this invocation.',
-  },
-  [AuthErrorCode.API_KEY_INVALID]: {
-    status: 401,
-    errorCode: 320012,
-    errorMsg: 'Invalid or incorrect API key.',
-  },
-  [AuthErrorCode.API_KEY_NOT_FOUND]: {
-    status: 401,
-    errorCode: 320013,
-    errorMsg: 'API key not found in the database',
-  },
-  [AuthErrorCode.API_KEY_ROLE_NOT_ALLOWED]: {
-    status: 403,
-    errorCode: 320003,
-    errorMsg: 'No valid role found for this invocation',
-  },
-  [AuthErrorCode.API_KEY_SCOPE_NOT_ALLOWED]: {
-    status: 403,
-    errorCode: 320004,
-    errorMsg: 'No valid scope found for this invocation',
-  },
-} satisfies Record<AuthErrorCode, CatalogueEntry>;
+/** Auth rows are owned by the auth lib, shared with the log consumer. */
+export const AUTH_ERRORS = AUTH_ERROR_RESPONSES satisfies Record<AuthErrorCode, CatalogueEntry>;
 
 /** Hopsworks' ServingErrorCode rows (range 240000). */
 export const SERVING_ERRORS = {

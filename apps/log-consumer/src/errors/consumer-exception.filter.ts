@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { AuthError, AuthErrorCode } from '@infergate/auth';
+import { AUTH_ERROR_RESPONSES, AuthError } from '@infergate/auth';
 import type { Response } from 'express';
 import { StatsError, StatsErrorCode } from './stats.error';
 
@@ -9,63 +9,6 @@ interface Entry {
   readonly errorCode: number;
   readonly errorMsg: string;
 }
-
-// The gateway's rows for the same codes (apps/api/src/errors/error-catalogue.ts), so both apps answer
-// auth failures with the same Hopsworks body. Kept in step by the consumer's e2e spec.
-const AUTH: Record<AuthErrorCode, Entry> = {
-  [AuthErrorCode.NOT_AUTHENTICATED]: {
-    status: 401,
-    errorCode: 200003,
-    errorMsg: 'Authorization header not set.',
-  },
-  [AuthErrorCode.INVALID_TOKEN]: { status: 401, errorCode: 200003, errorMsg: 'Invalidated token.' },
-  [AuthErrorCode.BAD_CREDENTIALS]: {
-    status: 401,
-    errorCode: 160008,
-    errorMsg: 'Incorrect email or password.',
-  },
-  [AuthErrorCode.ACCOUNT_BLOCKED]: {
-    status: 401,
-    errorCode: 160007,
-    errorMsg: 'This account has been blocked.',
-  },
-  [AuthErrorCode.PROJECT_NOT_FOUND]: { status: 404, errorCode: 150004, errorMsg: "Project wasn't found." },
-  [AuthErrorCode.NOT_A_MEMBER]: {
-    status: 403,
-    errorCode: 160000,
-    errorMsg: 'No valid role found for this user',
-  },
-  [AuthErrorCode.ROLE_NOT_ALLOWED]: {
-    status: 403,
-    errorCode: 150068,
-    errorMsg: 'Your role in this project is not authorized to perform this action.',
-  },
-  [AuthErrorCode.USER_ROLE_NOT_ALLOWED]: {
-    status: 403,
-    errorCode: 200014,
-    errorMsg: 'Client not authorized for this invocation.',
-  },
-  [AuthErrorCode.API_KEY_INVALID]: {
-    status: 401,
-    errorCode: 320012,
-    errorMsg: 'Invalid or incorrect API key.',
-  },
-  [AuthErrorCode.API_KEY_NOT_FOUND]: {
-    status: 401,
-    errorCode: 320013,
-    errorMsg: 'API key not found in the database',
-  },
-  [AuthErrorCode.API_KEY_ROLE_NOT_ALLOWED]: {
-    status: 403,
-    errorCode: 320003,
-    errorMsg: 'No valid role found for this invocation',
-  },
-  [AuthErrorCode.API_KEY_SCOPE_NOT_ALLOWED]: {
-    status: 403,
-    errorCode: 320004,
-    errorMsg: 'No valid scope found for this invocation',
-  },
-};
 
 const STATS: Record<StatsErrorCode, Entry> = {
   // Hopsworks' ServingErrorCode.INSTANCE_NOT_FOUND, as the gateway's serving routes answer it.
@@ -100,7 +43,8 @@ export class ConsumerExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { entry: Entry; usrMsg: string } {
-    if (exception instanceof AuthError) return { entry: AUTH[exception.code], usrMsg: exception.message };
+    if (exception instanceof AuthError)
+      return { entry: AUTH_ERROR_RESPONSES[exception.code], usrMsg: exception.message };
     if (exception instanceof StatsError) return { entry: STATS[exception.code], usrMsg: exception.message };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
