@@ -22,6 +22,31 @@ import {
   type CatalogueEntry,
 } from './error-catalogue';
 
+interface DomainErrors {
+  readonly type: abstract new (...args: never[]) => Error & { readonly code: string };
+  readonly rows: Readonly<Record<string, CatalogueEntry>>;
+}
+
+/** Pairs a domain's error class with its catalogue rows; the types make the rows cover its codes. */
+function domain<C extends string>(
+  type: abstract new (...args: never[]) => Error & { readonly code: C },
+  rows: Readonly<Record<C, CatalogueEntry>>,
+): DomainErrors {
+  return { type, rows };
+}
+
+/** Every domain whose errors reach HTTP; its `message` is the caller's usrMsg. */
+const DOMAIN_ERRORS: readonly DomainErrors[] = [
+  domain(InferenceError, INFERENCE_ERRORS),
+  domain(AuthError, AUTH_ERRORS),
+  domain(RequestError, REQUEST_ERRORS),
+  domain(ServingError, SERVING_ERRORS),
+  domain(KafkaError, KAFKA_ERRORS),
+  domain(UserError, USER_ERRORS),
+  domain(ProjectError, PROJECT_ERRORS),
+  domain(ApiKeyError, API_KEY_ERRORS),
+];
+
 /** Hopsworks' error body (RESTException.buildJsonResponse at the PROD log level). */
 export interface ErrorBody {
   readonly errorCode: number;
@@ -54,22 +79,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { entry: CatalogueEntry; usrMsg: string } {
-    if (exception instanceof InferenceError)
-      return { entry: INFERENCE_ERRORS[exception.code], usrMsg: exception.userMessage };
-    if (exception instanceof AuthError)
-      return { entry: AUTH_ERRORS[exception.code], usrMsg: exception.message };
-    if (exception instanceof RequestError)
-      return { entry: REQUEST_ERRORS[exception.code], usrMsg: exception.message };
-    if (exception instanceof ServingError)
-      return { entry: SERVING_ERRORS[exception.code], usrMsg: exception.message };
-    if (exception instanceof KafkaError)
-      return { entry: KAFKA_ERRORS[exception.code], usrMsg: exception.message };
-    if (exception instanceof UserError)
-      return { entry: USER_ERRORS[exception.code], usrMsg: exception.message };
-    if (exception instanceof ProjectError)
-      return { entry: PROJECT_ERRORS[exception.code], usrMsg: exception.message };
-    if (exception instanceof ApiKeyError)
-      return { entry: API_KEY_ERRORS[exception.code], usrMsg: exception.message };
+    for (const { type, rows } of DOMAIN_ERRORS) {
+      if (exception instanceof type) return { entry: rows[exception.code], usrMsg: exception.message };
+    }
     const fastifyError = describeFastifyError(exception);
     if (fastifyError) return fastifyError;
     if (exception instanceof HttpException) {
