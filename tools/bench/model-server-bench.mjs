@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // Benchmarks the embedded model server on the committed MNIST model, using the BUILT dist:
 //   1. ONNX Runtime's own time per call (direct session.run, batch 1 and 32);
-//   2. the standalone server's requests/s and p50/p99 latency at c=1 and c=16 (autocannon);
+//   2. the standalone server's requests/s and p50/p99 latency at c=1 and c=16, with ORT on the main
+//      thread (--inference-thread=main), in its worker thread (--inference-thread=worker) and placed
+//      automatically (auto, the default: MNIST moves from the worker to the main thread after its first
+//      runs), next to a bare node:http server reading the same body (tools/bench/http-floor.mjs: Node's
+//      HTTP stack alone);
 //   3. the server's CPU time per request beyond ORT's own run (from /proc/<pid>/stat).
+// Load: wrk -t1 when installed (a C load generator takes less of the 2 shared cores), else autocannon.
 // Usage: node tools/scripts/build.mjs && node tools/bench/model-server-bench.mjs [--duration 5] [--dist dist]
-//        [--model-repository models] [--intra-op-threads 1]
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+//        [--model-repository models] [--intra-op-threads 1] [--c 1,16] [--load wrk|autocannon]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +30,9 @@ const duration = Number(arg('duration', '5'));
 const dist = path.resolve(root, arg('dist', 'dist'));
 const repository = path.resolve(root, arg('model-repository', 'models'));
 const threads = Number(arg('intra-op-threads', '1'));
+const levels = arg('c', '1,16').split(',').map(Number);
+const hasWrk = spawnSync('sh', ['-c', 'command -v wrk']).status === 0;
+const loadTool = arg('load', hasWrk ? 'wrk' : 'autocannon');
 const main = path.join(dist, 'apps/model-server/src/main.js');
 const servers = []; // started server processes, stopped on every exit path
 const modelFile = path.join(repository, 'mnist/1/model.onnx');
@@ -66,31 +74,72 @@ function procCpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
 }
 
-function startServer() {
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      '--rest-port=0',
-      `--model-repository=${repository}`,
-      `--intra-op-threads=${threads}`,
-      '--poll-interval-ms=0',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+function startServer(mode) {
+  const args =
+    mode === 'floor'
+      ? [path.join(root, 'tools/bench/http-floor.mjs'), '0']
+      : [
+          main,
+          '--rest-port=0',
+          `--model-repository=${repository}`,
+          `--intra-op-threads=${threads}`,
+          `--inference-thread=${mode}`,
+          '--poll-interval-ms=0',
+        ];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
       const m = /Exporting HTTP\/REST API at:[\d.]+:(\d+)/.exec(out);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
+      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}`, output: () => out });
     });
     child.once('exit', (code) =>
       reject(new Error(`model server exited (${code}) before listening:\n${out}`)),
     );
   });
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'model-server-bench-'));
+const bodyFile = path.join(work, 'body.json');
+writeFileSync(bodyFile, body);
+
+/** One load level: { requests, rps, p50, p99 (ms), errors }. */
+async function load(url, connections, seconds) {
+  if (loadTool === 'wrk') {
+    const result = spawnSync(
+      'wrk',
+      [
+        '-t1',
+        `-c${connections}`,
+        `-d${seconds}s`,
+        '-s',
+        path.join(root, 'tools/bench/wrk-post.lua'),
+        `${url}/v1/models/mnist:predict`,
+      ],
+      { env: { ...process.env, WRK_BODY: bodyFile }, encoding: 'utf8' },
+    );
+    const line = /WRK_JSON (\{.*\})/.exec(result.stdout)?.[1];
+    if (!line) fail(`wrk failed: ${result.stdout}${result.stderr}`);
+    const r = JSON.parse(line);
+    return {
+      requests: r.requests,
+      rps: r.requests / (r.duration_us / 1e6),
+      p50: r.p50 / 1000,
+      p99: r.p99 / 1000,
+      errors: r.errors,
+    };
+  }
+  const r = await cannon(url, connections, seconds);
+  return {
+    requests: r.requests.total,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.non2xx + r.errors,
+  };
 }
 
 function cannon(url, connections, seconds) {
@@ -107,36 +156,41 @@ function cannon(url, connections, seconds) {
 function fail(message) {
   console.error(`model-server-bench: ${message}`);
   for (const server of servers) server.child.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
   process.exit(1);
+}
+
+/**
+ * The auto server measures MNIST's runs in the worker and moves it to the main thread after 32 of them:
+ * send a few hundred sequential requests and wait for the move, so the measured levels see the steady state.
+ */
+async function settleInline(server) {
+  for (let i = 0; i < 300; i++) {
+    const res = await fetch(`${server.url}/v1/models/mnist:predict`, { method: 'POST', body });
+    if (res.status !== 200) fail(`auto warm-up: answer ${res.status}`);
+    await res.arrayBuffer();
+    if (server.output().includes('computing on the main thread')) return;
+  }
+  fail(`auto: mnist did not move to the main thread after 300 requests:\n${server.output()}`);
 }
 
 async function level(server, connections) {
   const cpu0 = procCpuSeconds(server.child.pid);
-  const result = await cannon(server.url, connections, duration);
+  const result = await load(server.url, connections, duration);
   const cpuS = procCpuSeconds(server.child.pid) - cpu0;
-  const requests = result.requests.total;
-  if (result.non2xx || result.errors) {
-    fail(`${server.mode} c=${connections}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  }
-  return {
-    mode: server.mode,
-    connections,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests,
-    cpuPerReq: (cpuS * 1e6) / requests,
-  };
+  if (result.errors) fail(`${server.mode} c=${connections}: ${result.errors} errors or non-2xx answers`);
+  return { mode: server.mode, connections, ...result, cpuPerReq: (cpuS * 1e6) / result.requests };
 }
 
 const ort1 = await ortPerCall(1, 3000);
 const ort32 = await ortPerCall(32, 500);
 
-// All three servers run side by side (idle ones cost nothing) and are measured in turn per level, so the
+// All four servers run side by side (idle ones cost nothing) and are measured in turn per level, so the
 // comparison with the floor is made under the same machine load.
 const rows = [];
 try {
-  for (const mode of ['main', 'worker', 'floor']) servers.push({ mode, ...(await startServer(mode)) });
+  for (const mode of ['main', 'worker', 'auto', 'floor'])
+    servers.push({ mode, ...(await startServer(mode)) });
   for (const server of servers) {
     if (server.mode !== 'floor') {
       const check = await fetch(`${server.url}/v1/models/mnist:predict`, { method: 'POST', body });
@@ -144,27 +198,33 @@ try {
       if (check.status !== 200 || scores?.length !== 10)
         fail(`unexpected answer ${check.status}: ${JSON.stringify(scores)}`);
     }
-    await cannon(server.url, 4, 1); // warm-up (JIT, ORT arenas)
+    if (server.mode === 'auto') await settleInline(server);
+    await load(server.url, 4, 1); // warm-up (JIT, ORT arenas)
   }
-  for (const connections of [1, 16])
-    for (const server of servers) rows.push(await level(server, connections));
+  for (const connections of levels) for (const server of servers) rows.push(await level(server, connections));
 } finally {
   for (const server of servers) server.child.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
 }
 
 const f = (n, d = 1) => n.toFixed(d);
 console.log(
-  `model-server bench: mnist predict_images (1 instance), intra-op threads ${threads}, ${duration}s per level, node ${process.version}`,
+  `model-server bench: mnist predict_images (1 instance), intra-op threads ${threads}, ${duration}s per level, load ${loadTool}, node ${process.version}`,
 );
 console.log(`ORT session.run batch 1:  ${f(ort1.wallUs)} µs wall, ${f(ort1.cpuUs)} µs CPU per call`);
 console.log(
   `ORT session.run batch 32: ${f(ort32.wallUs)} µs wall, ${f(ort32.cpuUs)} µs CPU per call (${f(ort32.wallUs / 32)} µs wall per row)`,
 );
 for (const r of rows) {
-  const label = r.mode === 'floor' ? 'bare node:http (floor)' : `server, ORT on ${r.mode} thread`;
+  const label =
+    r.mode === 'floor'
+      ? 'bare node:http (floor)'
+      : r.mode === 'auto'
+        ? 'server, ORT auto placement'
+        : `server, ORT on ${r.mode} thread`;
   const beyond = r.mode === 'floor' ? '' : `  beyond ORT ${f(r.cpuPerReq - ort1.cpuUs)} µs/req`;
   console.log(
-    `${label.padEnd(28)} c=${String(r.connections).padEnd(2)} ${f(r.rps, 0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${f(r.cpuPerReq)} µs/req${beyond}`,
+    `${label.padEnd(28)} c=${String(r.connections).padEnd(2)} ${f(r.rps, 0).padStart(6)} req/s  p50 ${f(r.p50, 2)} ms  p99 ${f(r.p99, 2)} ms  CPU ${f(r.cpuPerReq)} µs/req${beyond}`,
   );
 }
 console.log(

@@ -13,6 +13,8 @@ export interface FakeAnswer {
  */
 export class FakeTfServing {
   readonly received: { path: string; body: Buffer; contentType?: string }[] = [];
+  /** Paths of requests whose connection closed before they were answered (the gateway gave up). */
+  readonly cancelled: string[] = [];
   private server!: Server;
   private readonly timers = new Set<NodeJS.Timeout>();
   url = '';
@@ -31,6 +33,9 @@ export class FakeTfServing {
           status: 404,
           body: `{"error": "Servable not found for request: Latest(${name})"}`,
         };
+        res.on('close', () => {
+          if (!res.writableEnded) this.cancelled.push(path);
+        });
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           res.writeHead(answer.status, { 'content-type': 'application/json' });

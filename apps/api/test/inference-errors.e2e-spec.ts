@@ -39,6 +39,7 @@ describe('inference route: status codes and error bodies', () => {
       fail401: { status: 401, body: '{"error": "who are you"}' },
       fail403: { status: 403, body: '{"error": "not you"}' },
       slow: { status: 200, body: '{}', delayMs: 2000 },
+      hang: { status: 200, body: '{}', delayMs: 5000 },
       empty: { status: 200, body: '' },
     }).start();
     gateway = await startGateway({ MAX_REQUEST_BYTES: '4096' });
@@ -48,6 +49,7 @@ describe('inference route: status codes and error bodies', () => {
       await gateway.addServing({ name, backend_endpoints: endpoints });
     }
     await gateway.addServing({ name: 'slow', backend_endpoints: endpoints, request_timeout_ms: 200 });
+    await gateway.addServing({ name: 'hang', backend_endpoints: endpoints, request_timeout_ms: 20000 });
     await gateway.addServing({ name: 'stopped', backend_endpoints: endpoints, status: 'Stopped' });
     await gateway.addServing({
       name: 'down',
@@ -153,6 +155,32 @@ describe('inference route: status codes and error bodies', () => {
     const res = await predict('slow:predict');
     expectError(res, 500, 250002);
     expect(Date.now() - started).toBeLessThan(1900);
+  });
+
+  it('stops the backend call when the client goes away before the answer', async () => {
+    const server = gateway.app.getHttpServer() as import('node:http').Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const body = '{"instances": [1.0]}';
+    const client = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `${BASE}/project/1/inference/models/hang:predict`,
+      headers: { 'content-type': 'application/json', authorization: token, 'content-length': body.length },
+    });
+    client.on('error', () => undefined); // the socket is destroyed on purpose below
+    client.end(body);
+    const until = async (what: string, test: () => boolean) => {
+      for (let i = 0; i < 200 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (!test()) throw new Error(`timed out waiting until ${what}`);
+    };
+    const path = '/v1/models/hang:predict';
+    await until('the backend has the request', () => backend.received.some((r) => r.path === path));
+    client.destroy();
+
+    // The backend answers after 5 s; its connection closing well before that means the gateway cancelled.
+    await until('the backend call is cancelled', () => backend.cancelled.includes(path));
   });
 
   it('500/250012 when a remote serving has no endpoint', async () => {

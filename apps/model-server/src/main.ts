@@ -24,13 +24,14 @@ async function main(): Promise<void> {
     intraOpNumThreads: config.intraOpThreads,
     maxBodyBytes: config.maxBodyBytes,
     inferenceThread: config.inferenceThread,
+    inlineMaxRunUs: config.inlineMaxRunUs,
     requestTimeoutMs: config.requestTimeoutMs,
     logger,
   });
   const http = new RestHttpServer(modelServer, config.maxBodyBytes);
   const port = await http.listen(config.restPort, config.host);
   logger.log(
-    `serving ${modelServer.modelNames().join(', ') || 'no models'} from ${config.modelRepository} (inference on the ${config.inferenceThread} thread)`,
+    `serving ${modelServer.modelNames().join(', ') || 'no models'} from ${config.modelRepository} (inference thread: ${config.inferenceThread})`,
   );
   // Same wording as TF Serving's startup line, which scripts wait for.
   logger.log(`Exporting HTTP/REST API at:${config.host}:${port} ...`);

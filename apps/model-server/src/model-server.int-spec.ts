@@ -1,6 +1,7 @@
 // Starts the standalone server (built with tools/scripts/build.mjs into tmp/) as a child process on a free
 // port, over a temporary model repository written with the onnx-writer, and drives it over real HTTP.
-// ORT runs in the worker thread (the default), so the built worker script (copied into dist as .cjs) is covered.
+// ORT starts in the worker thread ('auto', the default), so the built worker script (copied into dist as .cjs)
+// is covered.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -13,8 +13,17 @@ import { TokenService } from './token.service';
  * @AcceptApiKey(scope) also take `Authorization: ApiKey <key>`. Mirrors Hopsworks' JWTFilter (401 when
  * the header is missing or the token is invalid, 403 for a user role not allowed) and ApiKeyFilter.
  */
+/** A route's auth metadata, read once per handler (Reflector lookups cost ~1 µs each per request). */
+interface RoutePolicy {
+  readonly isPublic: boolean;
+  readonly keyScope: ApiKeyScope | undefined;
+  readonly userRoles: UserRole[] | undefined;
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly policies = new WeakMap<object, RoutePolicy>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
@@ -22,15 +31,14 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const { isPublic, keyScope, userRoles: allowed } = this.policyOf(context);
+    if (isPublic) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
     const header = request.headers['authorization'];
     if (!header) throw new AuthError(AuthErrorCode.NOT_AUTHENTICATED, 'Authorization header not set.');
     const space = header.indexOf(' ');
     const scheme = (space > 0 ? header.slice(0, space) : header).toLowerCase();
     const credential = space > 0 ? header.slice(space + 1).trim() : '';
-    const keyScope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(API_KEY_SCOPE, targets);
     let principal: Principal;
     if (scheme === 'bearer') {
       principal = this.tokens.verify(credential);
@@ -43,11 +51,25 @@ export class AuthGuard implements CanActivate {
         `Authentication scheme not supported here: ${header.slice(0, space > 0 ? space : undefined)}`,
       );
     }
-    const allowed = this.reflector.getAllAndOverride<UserRole[] | undefined>(USER_ROLES, targets);
     if (allowed && !principal.roles.some((role) => allowed.includes(role))) {
       throw new AuthError(AuthErrorCode.USER_ROLE_NOT_ALLOWED, 'Client not authorized for this invocation.');
     }
     (request as Record<string, unknown>)[PRINCIPAL_KEY] = principal;
     return true;
+  }
+
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const handler = context.getHandler();
+    let policy = this.policies.get(handler);
+    if (!policy) {
+      const targets = [handler, context.getClass()];
+      policy = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true,
+        keyScope: this.reflector.getAllAndOverride<ApiKeyScope | undefined>(API_KEY_SCOPE, targets),
+        userRoles: this.reflector.getAllAndOverride<UserRole[] | undefined>(USER_ROLES, targets),
+      };
+      this.policies.set(handler, policy);
+    }
+    return policy;
   }
 }

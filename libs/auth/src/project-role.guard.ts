@@ -13,16 +13,25 @@ import { principalOf } from './principal';
  */
 @Injectable()
 export class ProjectRoleGuard implements CanActivate {
+  /** Each handler's allowed roles, read once (null: the route sets none). */
+  private readonly routeRoles = new WeakMap<object, ProjectRole[] | null>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly projects: ProjectRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const roles = this.reflector.getAllAndOverride<ProjectRole[] | undefined>(PROJECT_ROLES, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const handler = context.getHandler();
+    let roles = this.routeRoles.get(handler);
+    if (roles === undefined) {
+      roles =
+        this.reflector.getAllAndOverride<ProjectRole[] | undefined>(PROJECT_ROLES, [
+          handler,
+          context.getClass(),
+        ]) ?? null;
+      this.routeRoles.set(handler, roles);
+    }
     if (!roles) return true;
     const request = context.switchToHttp().getRequest<{ params: Record<string, string> }>();
     const principal = principalOf(request);

@@ -1,6 +1,7 @@
 import { Controller, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AcceptApiKey, AllowedProjectRoles, ProjectRoleGuard } from '@infergate/auth';
+import { CallCancellation } from '@infergate/serving-contract';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RawBodyRouteConfig } from '../http/body-parsers';
@@ -37,16 +38,11 @@ export class InferenceController {
     const target = parseInferencePath(path);
     // Abort the backend call when the client goes away before we answered. writableEnded (not
     // writableFinished, which stays false while the socket still buffers output) marks "we answered".
-    const aborted = new AbortController();
+    const clientGone = new CallCancellation();
     reply.raw.once('close', () => {
-      if (!reply.raw.writableEnded) aborted.abort();
+      if (!reply.raw.writableEnded) clientGone.cancel(new Error('the client closed the connection'));
     });
-    const answer = await this.inference.infer(
-      Number(projectId),
-      target,
-      request.body as Buffer,
-      aborted.signal,
-    );
+    const answer = await this.inference.infer(Number(projectId), target, request.body as Buffer, clientGone);
     const body = answer.body;
     await reply
       .code(200)

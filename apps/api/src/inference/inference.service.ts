@@ -4,6 +4,7 @@ import {
   BackendError,
   BackendErrorCode,
   type BackendResponse,
+  type CancelSignal,
   type InferenceVerb,
 } from '@infergate/serving-contract';
 import { ServingRepository, type ServingRow } from '@infergate/store';
@@ -38,7 +39,7 @@ export class InferenceService {
     projectId: number,
     target: InferenceTarget,
     body: Buffer,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<InferenceAnswer> {
     const serving = await this.servings.findByProjectAndName(projectId, target.modelName);
     if (!serving) throw new InferenceError(InferenceErrorCode.SERVING_NOT_FOUND, `name: ${target.modelName}`);
@@ -65,7 +66,7 @@ export class InferenceService {
     target: InferenceTarget,
     verb: InferenceVerb,
     body: Buffer,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<BackendResponse> {
     const started = process.hrtime.bigint();
     let outcome = 'error';

@@ -7,6 +7,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export class MetricsService {
   readonly registry = new Registry();
 
+  /**
+   * Records spooled since the last scrape, per serving. `spooled` runs once per inference request, and
+   * prom-client builds and hashes a label set on every inc(); the request path adds to a number here
+   * instead and a scrape (the counters' collect()) moves the totals into the two counters.
+   */
+  private readonly spooledSinceScrape = new Map<
+    number,
+    { readonly labels: { serving_id: string; serving: string }; count: number }
+  >();
+
   readonly httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route and status',
@@ -32,6 +42,7 @@ export class MetricsService {
     help: 'Inference log records by event: queued, sent (acknowledged by the sink), failed (delivery attempts), dropped',
     labelNames: ['event'] as const,
     registers: [this.registry],
+    collect: () => this.moveSpooledCounts(),
   });
   readonly logQueueDepth = new Gauge({
     name: 'inference_log_queue_depth',
@@ -53,6 +64,7 @@ export class MetricsService {
       'after a restart), dropped (see inference_log_spool_dropped_total)',
     labelNames: ['serving_id', 'serving', 'event'] as const,
     registers: [this.registry],
+    collect: () => this.moveSpooledCounts(),
   });
 
   readonly spoolDropped = new Counter({
@@ -95,6 +107,15 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  private moveSpooledCounts(): void {
+    for (const pending of this.spooledSinceScrape.values()) {
+      if (pending.count === 0) continue;
+      this.spoolRecords.inc({ ...pending.labels, event: 'spooled' }, pending.count);
+      this.logRecords.inc({ event: 'queued' }, pending.count);
+      pending.count = 0;
+    }
+  }
+
   logPipelineObserver(): LogPipelineObserver {
     let depth = 0;
     return {
@@ -118,8 +139,12 @@ export class MetricsService {
     const depths = new Map<number, number>();
     return {
       spooled: (s, n) => {
-        this.spoolRecords.inc({ ...labels(s), event: 'spooled' }, n);
-        this.logRecords.inc({ event: 'queued' }, n);
+        const pending = this.spooledSinceScrape.get(s.servingId);
+        if (pending && pending.labels.serving === s.servingName) pending.count += n;
+        else {
+          if (pending) this.moveSpooledCounts(); // renamed serving: keep the old name's count apart
+          this.spooledSinceScrape.set(s.servingId, { labels: labels(s), count: n });
+        }
       },
       produced: (s, n) => this.spoolRecords.inc({ ...labels(s), event: 'produced' }, n),
       acknowledged: (s, latencies, replayed) => {

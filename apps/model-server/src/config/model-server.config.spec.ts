@@ -11,9 +11,28 @@ describe('loadModelServerConfig', () => {
       intraOpThreads: undefined,
       pollIntervalMs: 1000,
       maxBodyBytes: 64 * 1024 * 1024,
-      inferenceThread: 'worker',
+      inferenceThread: 'auto',
+      inlineMaxRunUs: undefined,
       requestTimeoutMs: 30_000,
     });
+  });
+
+  it('reads where ORT runs and the inline threshold', () => {
+    expect(loadModelServerConfig(['--inference-thread=worker', '--inline-max-run-us=250'], {})).toMatchObject(
+      { inferenceThread: 'worker', inlineMaxRunUs: 250 },
+    );
+    expect(
+      loadModelServerConfig([], {
+        MODEL_SERVER_INFERENCE_THREAD: 'main',
+        MODEL_SERVER_INLINE_MAX_RUN_US: '2000',
+      }),
+    ).toMatchObject({ inferenceThread: 'main', inlineMaxRunUs: 2000 });
+    expect(() => loadModelServerConfig(['--inference-thread=gpu'], {})).toThrow(
+      '--inference-thread / MODEL_SERVER_INFERENCE_THREAD must be "main", "worker" or "auto", got "gpu"',
+    );
+    expect(() => loadModelServerConfig([], { MODEL_SERVER_INLINE_MAX_RUN_US: '0' })).toThrow(
+      '--inline-max-run-us / MODEL_SERVER_INLINE_MAX_RUN_US must be an integer >= 1, got "0"',
+    );
   });
 
   it('reads flags (both forms) before environment variables', () => {

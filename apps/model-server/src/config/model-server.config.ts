@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { InferenceThread } from '@infergate/model-server-core';
+
+const INFERENCE_THREADS: readonly InferenceThread[] = ['main', 'worker', 'auto'];
 
 /** The standalone model server's settings, validated once at boot. */
 export interface ModelServerConfig {
@@ -9,8 +12,17 @@ export interface ModelServerConfig {
   readonly intraOpThreads: number | undefined;
   readonly pollIntervalMs: number;
   readonly maxBodyBytes: number;
-  /** 'worker' (default): ORT runs in a worker thread and never blocks the loop; 'main': on the loop's thread. */
-  readonly inferenceThread: 'main' | 'worker';
+  /**
+   * 'auto' (default): each version starts in the worker thread and moves to the loop's thread while its
+   * runs stay fast; 'worker': ORT always runs in a worker thread and never blocks the loop; 'main': always
+   * on the loop's thread.
+   */
+  readonly inferenceThread: InferenceThread;
+  /**
+   * 'auto' only: estimated ORT run time (µs) at or under which a version computes on the loop's thread;
+   * the model server's default (1000) when absent.
+   */
+  readonly inlineMaxRunUs: number | undefined;
   /** TF Serving's --rest_api_timeout_in_ms: 504 past it; 0 disables. */
   readonly requestTimeoutMs: number;
 }
@@ -32,8 +44,11 @@ const POLL: Setting = { flag: 'poll-interval-ms', env: 'MODEL_SERVER_POLL_INTERV
 const MAX_BODY: Setting = { flag: 'max-body-bytes', env: 'MODEL_SERVER_MAX_BODY_BYTES' };
 const TIMEOUT: Setting = { flag: 'rest-api-timeout-ms', env: 'MODEL_SERVER_REST_API_TIMEOUT_MS' };
 const INFERENCE_THREAD: Setting = { flag: 'inference-thread', env: 'MODEL_SERVER_INFERENCE_THREAD' };
+const INLINE_MAX_RUN_US: Setting = { flag: 'inline-max-run-us', env: 'MODEL_SERVER_INLINE_MAX_RUN_US' };
 const KNOWN_FLAGS = new Set(
-  [HOST, PORT, REPOSITORY, THREADS, POLL, MAX_BODY, TIMEOUT, INFERENCE_THREAD].map((s) => s.flag),
+  [HOST, PORT, REPOSITORY, THREADS, POLL, MAX_BODY, TIMEOUT, INFERENCE_THREAD, INLINE_MAX_RUN_US].map(
+    (s) => s.flag,
+  ),
 );
 
 /**
@@ -59,10 +74,10 @@ export function loadModelServerConfig(
   const port = int(PORT, 8501, 0)!;
   if (port > 65535) throw new ConfigError(`--${PORT.flag} / ${PORT.env} must be a TCP port, got ${port}`);
   const repository = get(REPOSITORY);
-  const inferenceThread = get(INFERENCE_THREAD) ?? 'worker';
-  if (inferenceThread !== 'main' && inferenceThread !== 'worker') {
+  const inferenceThread = (get(INFERENCE_THREAD) ?? 'auto') as InferenceThread;
+  if (!INFERENCE_THREADS.includes(inferenceThread)) {
     throw new ConfigError(
-      `--${INFERENCE_THREAD.flag} / ${INFERENCE_THREAD.env} must be "main" or "worker", got "${inferenceThread}"`,
+      `--${INFERENCE_THREAD.flag} / ${INFERENCE_THREAD.env} must be "main", "worker" or "auto", got "${inferenceThread}"`,
     );
   }
   return {
@@ -73,6 +88,7 @@ export function loadModelServerConfig(
     pollIntervalMs: int(POLL, 1000, 0)!,
     maxBodyBytes: int(MAX_BODY, 64 * 1024 * 1024, 1)!,
     inferenceThread,
+    inlineMaxRunUs: int(INLINE_MAX_RUN_US, undefined, 1),
     requestTimeoutMs: int(TIMEOUT, 30_000, 0)!,
   };
 }

@@ -1,5 +1,5 @@
-// CRC-32C (Castagnoli), the checksum Kafka's own record batches use. Node 20 has no built-in CRC-32C
-// (zlib.crc32 is CRC-32 and arrived in Node 22), so this is the classic table-driven form.
+// CRC-32C (Castagnoli). Node has no built-in CRC-32C (zlib.crc32 is the IEEE CRC-32), so this is the
+// classic table-driven form; it checks spool frames of format 1, written by earlier versions.
 const TABLE = (() => {
   const table = new Int32Array(256);
   for (let n = 0; n < 256; n++) {

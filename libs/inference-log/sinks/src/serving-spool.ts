@@ -9,7 +9,15 @@ export interface ServingSpoolOptions {
   /** A segment is sealed once it holds this many bytes; fully acknowledged sealed segments are deleted. */
   readonly segmentBytes: number;
   readonly fsync: SpoolFsync;
+  /**
+   * cursor.json is rewritten at most this often (default 100 ms; 0 = after every acknowledgement). Each
+   * rewrite is four file operations; under load acknowledgements arrive hundreds of times a second. A
+   * crash re-sends at most this much of already acknowledged log (delivery is at-least-once anyway).
+   */
+  readonly cursorIntervalMs?: number;
 }
+
+const DEFAULT_CURSOR_INTERVAL_MS = 100;
 
 interface Segment {
   readonly seq: number;
@@ -70,6 +78,7 @@ export class ServingSpool {
   private writingBytes = 0;
   private cursorWrite: Promise<void> | undefined;
   private cursorDirty = false;
+  private cursorTimer: NodeJS.Timeout | undefined;
   private dirtySinceSync = false;
   private nextSeq = 1;
   /** Records in `inflight` batches (read, not yet settled), per segment seq. */
@@ -307,7 +316,7 @@ export class ServingSpool {
     if (this.options.fsync !== 'never') await this.sync().catch(() => undefined);
     await this.closeActive();
     await this.closeReadHandle();
-    this.persistCursor();
+    this.persistCursor(true);
     while (this.cursorWrite) await this.cursorWrite;
   }
 
@@ -388,9 +397,26 @@ export class ServingSpool {
     else this.inflight.delete(batch.seq);
   }
 
-  /** Writes cursor.json atomically (temp file + rename); writes coalesce while one is in progress. */
-  private persistCursor(): void {
+  /**
+   * Writes cursor.json atomically (temp file + rename), at most once per cursorIntervalMs unless `now`;
+   * writes coalesce while one is waiting or in progress.
+   */
+  private persistCursor(now = false): void {
     this.cursorDirty = true;
+    const interval = this.options.cursorIntervalMs ?? DEFAULT_CURSOR_INTERVAL_MS;
+    if (now || interval === 0) {
+      clearTimeout(this.cursorTimer);
+      this.cursorTimer = undefined;
+      this.writeCursor();
+    } else {
+      this.cursorTimer ??= setTimeout(() => {
+        this.cursorTimer = undefined;
+        this.writeCursor();
+      }, interval).unref();
+    }
+  }
+
+  private writeCursor(): void {
     if (this.cursorWrite) return;
     this.cursorWrite = (async () => {
       while (this.cursorDirty) {

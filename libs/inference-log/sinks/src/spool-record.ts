@@ -1,14 +1,18 @@
+import { crc32 } from 'node:zlib';
 import { crc32c } from './crc32c';
 
 /**
  * On-disk framing of one spooled record, little-endian:
- *   u32 payloadLength | u32 crc32c(payload) | payload
- *   payload = u8 format(1) | u16 topicLength | topic (UTF-8) | f64 acceptedAt (epoch ms) | Avro value
+ *   u32 payloadLength | u32 checksum(payload) | payload
+ *   payload = u8 format | u16 topicLength | topic (UTF-8) | f64 acceptedAt (epoch ms) | Avro value
  * The checksum covers the whole payload, so a torn tail after a crash or a flipped bit is detected and
- * skipped rather than produced to Kafka as garbage.
+ * skipped rather than produced to Kafka as garbage. Format 2 (written now) checksums with zlib's native
+ * CRC-32; format 1 (spools left by earlier versions, still read) with CRC-32C computed in JavaScript,
+ * which cost ~2% of the gateway's CPU per logged request (once on write, once on read).
  */
 export const FRAME_HEADER_BYTES = 8;
-const FORMAT = 1;
+const FORMAT_CRC32C = 1;
+const FORMAT = 2;
 /** A length field above this is certainly corruption (MAX_REQUEST_BYTES is 32 MiB by default). */
 export const MAX_PAYLOAD_BYTES = 512 * 1024 * 1024;
 /** Kafka topic names are at most 249 characters. */
@@ -33,7 +37,7 @@ export function encodeFrame(topic: string, acceptedAt: number, value: Buffer): B
   o += 8;
   value.copy(frame, o);
   frame.writeUInt32LE(payloadLength, 0);
-  frame.writeUInt32LE(crc32c(frame, FRAME_HEADER_BYTES), 4);
+  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
   return frame;
 }
 
@@ -51,11 +55,13 @@ export function parseFrame(buf: Buffer, at: number): FrameParse {
   if (end > buf.length) return { kind: 'incomplete', needed: FRAME_HEADER_BYTES + length };
   const start = at + FRAME_HEADER_BYTES;
   // Cheap structural checks first: resync() calls this at every byte offset of a damaged region.
-  if (buf[start] !== FORMAT) return { kind: 'corrupt' };
+  const format = buf[start];
+  if (format !== FORMAT && format !== FORMAT_CRC32C) return { kind: 'corrupt' };
   const topicLength = buf.readUInt16LE(start + 1);
   const topicEnd = start + 3 + topicLength;
   if (topicLength > MAX_TOPIC_BYTES || topicEnd + 8 > end) return { kind: 'corrupt' };
-  if (crc32c(buf, start, end) !== buf.readUInt32LE(at + 4)) return { kind: 'corrupt' };
+  const checksum = format === FORMAT ? crc32(buf.subarray(start, end)) : crc32c(buf, start, end);
+  if (checksum !== buf.readUInt32LE(at + 4)) return { kind: 'corrupt' };
   const topic = buf.toString('utf8', start + 3, topicEnd);
   const acceptedAt = buf.readDoubleLE(topicEnd);
   return { kind: 'record', record: { topic, acceptedAt, value: buf.subarray(topicEnd + 8, end) }, next: end };

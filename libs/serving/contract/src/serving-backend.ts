@@ -1,4 +1,5 @@
 import type { BackendKind } from './backend-kind';
+import type { CancelSignal } from './cancel-signal';
 
 /** The three TF-Serving REST verbs the inference route forwards (`:test` is not part of this gateway). */
 export type InferenceVerb = 'predict' | 'classify' | 'regress';
@@ -18,8 +19,8 @@ export interface InferenceCall {
   readonly model: ModelRef;
   readonly verb: InferenceVerb;
   readonly body: Uint8Array;
-  /** Aborts the call; adapters also apply their own per-request timeout. */
-  readonly signal?: AbortSignal;
+  /** Aborts the call (an AbortSignal or the cheaper CallCancellation); adapters also apply their own deadline. */
+  readonly signal?: CancelSignal;
 }
 
 /**
@@ -56,9 +57,9 @@ export interface ServingBackend {
   /** POST /v1/models/{name}[/versions/{v}|/labels/{l}]:{verb} */
   infer(call: InferenceCall): Promise<BackendResponse>;
   /** GET /v1/models/{name}[/versions/{v}|/labels/{l}] */
-  modelStatus(model: ModelRef, signal?: AbortSignal): Promise<BackendResponse>;
+  modelStatus(model: ModelRef, signal?: CancelSignal): Promise<BackendResponse>;
   /** GET /v1/models/{name}[/versions/{v}|/labels/{l}]/metadata */
-  modelMetadata(model: ModelRef, signal?: AbortSignal): Promise<BackendResponse>;
+  modelMetadata(model: ModelRef, signal?: CancelSignal): Promise<BackendResponse>;
   /** A cheap liveness view for readiness probes; must not throw. */
   health(): Promise<BackendHealth>;
   /** Releases connections, sessions and timers. Idempotent. */

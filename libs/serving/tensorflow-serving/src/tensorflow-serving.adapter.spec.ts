@@ -2,6 +2,7 @@ import {
   type BackendConfig,
   BackendError,
   BackendErrorCode,
+  CallCancellation,
   type ServingBackend,
 } from '@infergate/serving-contract';
 import { TensorflowServingBackendFactory } from './tensorflow-serving-backend.factory';
@@ -200,9 +201,16 @@ describe('TensorflowServingBackend', () => {
         }),
       );
       const already = await caught(backend.modelStatus(HALF_PLUS_TWO, AbortSignal.abort()));
+      // The gateway's per-request CallCancellation works the same way.
+      const clientGone = new CallCancellation();
+      setTimeout(() => clientGone.cancel(new Error('the client closed the connection')), 50);
+      const cancelled = await caught(
+        backend.infer({ model: HALF_PLUS_TWO, verb: 'predict', body: Buffer.from('{}'), signal: clientGone }),
+      );
 
       expect(error.code).toBe(BackendErrorCode.ABORTED);
       expect(already.code).toBe(BackendErrorCode.ABORTED);
+      expect(cancelled.code).toBe(BackendErrorCode.ABORTED);
     });
 
     it('reports a refused connection as UNREACHABLE naming the endpoint and the cause', async () => {

@@ -50,7 +50,7 @@ beforeAll(async () => {
   writeModel(repo, 'reg', 1, regressorModel(), {
     signatures: { serving_default: { method: 'regress', inputs: { x: 'x' }, outputs: { outputs: 'y' } } },
   });
-  // ORT on the main thread here; worker-session.loader.spec.ts covers the worker thread (the default).
+  // ORT on the main thread here; worker-session.loader.spec.ts covers 'worker' and 'auto' (the default).
   server = await ModelServer.open({
     repositoryDir: repo,
     pollIntervalMs: 0,

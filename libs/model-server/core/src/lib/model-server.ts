@@ -11,14 +11,18 @@ import { JsonObject, type JsonDocument } from './json/json-document';
 import { JsonParseError } from './json/json-parse-error';
 import { parseJson } from './json/json-parser';
 import { PrettyJsonWriter } from './json/pretty-json-writer';
+import { AdaptiveSessionLoader } from './repository/adaptive-session.loader';
 import { MainThreadSessionLoader } from './repository/main-thread-session.loader';
 import { ModelRepository } from './repository/model-repository';
 import { WorkerSessionLoader } from './repository/worker-session.loader';
 import { SILENT_LOGGER, type ModelServerLogger } from './repository/model-server-logger';
 import { type ModelVersion } from './repository/model-version';
+import { type SessionLoader } from './repository/session-loader';
 import { DEFAULT_SIGNATURE } from './repository/signature';
 import { readPredictInputs } from './tensor/predict-request.reader';
 import { writePredictResponse } from './tensor/predict-response.writer';
+
+export type InferenceThread = 'main' | 'worker' | 'auto';
 
 export interface ModelServerOptions {
   readonly repositoryDir: string;
@@ -28,10 +32,17 @@ export interface ModelServerOptions {
   readonly intraOpNumThreads?: number;
   /**
    * Where ORT runs. onnxruntime-node's run() computes synchronously on the calling thread, so 'worker'
-   * (default) keeps every session in one worker thread and a slow model never stalls other requests;
-   * 'main' computes on the event loop's thread, saving a message round trip per call.
+   * keeps every session in one worker thread and a slow model never stalls other requests, for a message
+   * round trip per call (more CPU than a fast model's run); 'main' computes on the event loop's thread;
+   * 'auto' (default) loads each version in the worker and moves it to the main thread while its runs
+   * stay under inlineMaxRunUs.
    */
-  readonly inferenceThread?: 'main' | 'worker';
+  readonly inferenceThread?: InferenceThread;
+  /**
+   * 'auto' only: estimated ORT run time (µs) at or under which a version computes on the main thread.
+   * Default 1000; inline runs estimated over 4 times this move back to the worker.
+   */
+  readonly inlineMaxRunUs?: number;
   /** Largest request body accepted after gzip decompression. Default 64 MiB. */
   readonly maxBodyBytes?: number;
   /** Inference deadline per request, TF Serving's --rest_api_timeout_in_ms (default 30000); 0 disables. */
@@ -61,6 +72,8 @@ const NOT_FOUND_HTML =
 const CORS_ORIGIN = /^https?:\/\//;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** inlineMaxRunUs when absent: a run that long on the event loop delays other requests by about as much. */
+export const DEFAULT_INLINE_MAX_RUN_US = 1000;
 
 /**
  * TF Serving's REST API over ONNX Runtime: routes, JSON ↔ tensor conversion and errors as TF Serving's
@@ -78,12 +91,10 @@ export class ModelServer {
 
   static async open(options: ModelServerOptions): Promise<ModelServer> {
     const logger = options.logger ?? SILENT_LOGGER;
-    const loader =
-      options.inferenceThread === 'main' ? new MainThreadSessionLoader() : new WorkerSessionLoader();
     const repository = new ModelRepository(
       options.repositoryDir,
       { intraOpNumThreads: options.intraOpNumThreads },
-      loader,
+      sessionLoader(options, logger),
       logger,
     );
     await repository.scan();
@@ -260,6 +271,20 @@ export class ModelServer {
     } finally {
       mv.release();
     }
+  }
+}
+
+function sessionLoader(options: ModelServerOptions, logger: ModelServerLogger): SessionLoader {
+  switch (options.inferenceThread ?? 'auto') {
+    case 'main':
+      return new MainThreadSessionLoader();
+    case 'worker':
+      return new WorkerSessionLoader();
+    case 'auto':
+      return new AdaptiveSessionLoader(new WorkerSessionLoader(), new MainThreadSessionLoader(), {
+        inlineMaxRunUs: options.inlineMaxRunUs ?? DEFAULT_INLINE_MAX_RUN_US,
+        logger,
+      });
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type BackendFactory,
   type ServingBackend,
 } from '@infergate/serving-contract';
-import { ModelServer, type ModelServerLogger } from '@infergate/model-server-core';
+import { ModelServer, type InferenceThread, type ModelServerLogger } from '@infergate/model-server-core';
 import { OnnxServingBackend } from './onnx-serving.backend';
 
 export interface OnnxBackendFactoryOptions {
@@ -13,8 +13,12 @@ export interface OnnxBackendFactoryOptions {
   readonly repositoryDir: string;
   readonly intraOpNumThreads?: number;
   readonly pollIntervalMs?: number;
-  /** 'worker' (default) keeps model compute off the gateway's event loop; 'main' saves a message round trip. */
-  readonly inferenceThread?: 'main' | 'worker';
+  /**
+   * 'auto' (default) starts each model version in a worker thread and moves it onto the gateway's event
+   * loop while its runs stay fast; 'worker' always keeps model compute off the loop; 'main' always saves
+   * the message round trip.
+   */
+  readonly inferenceThread?: InferenceThread;
   readonly logger?: ModelServerLogger;
 }
 

@@ -6,6 +6,7 @@ import {
   modelPath,
   type BackendHealth,
   type BackendResponse,
+  type CancelSignal,
   type InferenceCall,
   type ModelRef,
   type ServingBackend,
@@ -32,11 +33,11 @@ export class OnnxServingBackend implements ServingBackend {
     return this.call('POST', inferencePath(call.model, call.verb), call.body, call.signal);
   }
 
-  modelStatus(model: ModelRef, signal?: AbortSignal): Promise<BackendResponse> {
+  modelStatus(model: ModelRef, signal?: CancelSignal): Promise<BackendResponse> {
     return this.call('GET', modelPath(model), EMPTY, signal);
   }
 
-  modelMetadata(model: ModelRef, signal?: AbortSignal): Promise<BackendResponse> {
+  modelMetadata(model: ModelRef, signal?: CancelSignal): Promise<BackendResponse> {
     return this.call('GET', metadataPath(model), EMPTY, signal);
   }
 
@@ -69,7 +70,7 @@ export class OnnxServingBackend implements ServingBackend {
     method: string,
     path: string,
     body: Uint8Array,
-    signal: AbortSignal | undefined,
+    signal: CancelSignal | undefined,
   ): Promise<BackendResponse> {
     if (this.closed) throw new BackendError(BackendErrorCode.UNREACHABLE, 'the ONNX backend is closed');
     if (signal?.aborted)
@@ -99,7 +100,7 @@ export class OnnxServingBackend implements ServingBackend {
 function withDeadline(
   work: Promise<ModelServerResponse>,
   timeoutMs: number,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): Promise<ModelServerResponse> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(

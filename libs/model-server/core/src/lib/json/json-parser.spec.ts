@@ -84,6 +84,29 @@ describe('parseJson', () => {
     expect(Object.is(doc.nums[(doc.root as number[])[7]], -0)).toBe(true);
   });
 
+  it('parses array elements (the inlined element path) exactly as single values', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const texts: string[] = ['0', '-0', '7', '-12', '0.5', '-0.0001', '123456789012345', '1234567890123456'];
+    for (let i = 0; i < 500; i++) {
+      const digits = 1 + Math.floor(next() * 17);
+      const value = (next() - 0.5) * 10 ** Math.floor(next() * 12);
+      texts.push(next() < 0.5 ? value.toFixed(Math.floor(next() * 8)) : value.toPrecision(digits));
+    }
+    const doc = parse(`[${texts.join(', ')}]`);
+    (doc.root as number[]).forEach((index, k) => {
+      const single = parse(`{"v": ${texts[k]}}`);
+      const singleIndex = (single.root as JsonObject).get('v') as number;
+      expect([texts[k], doc.nums[index], doc.flags[index]]).toEqual([
+        texts[k],
+        single.nums[singleIndex],
+        single.flags[singleIndex],
+      ]);
+      // The integer literal -0 is rapidjson's int 0 (the -0.0 literal stays negative: see above).
+      expect(doc.nums[index] === Number(texts[k])).toBe(true);
+    });
+  });
+
   it.each([
     ['', 'The document is empty.', 0],
     ['   ', 'The document is empty.', 3],

@@ -4,10 +4,11 @@ import type * as ort from 'onnxruntime-node';
 import {
   SessionLostError,
   ortSessionOptions,
-  type SessionHandle,
-  type SessionLoader,
   type SessionOptions,
   type SessionTensor,
+  type TimedRun,
+  type TimedSessionHandle,
+  type TimedSessionLoader,
 } from './session-loader';
 
 const WORKER_FILE = path.join(__dirname, 'ort-session.worker.cjs');
@@ -22,12 +23,12 @@ interface Pending {
  * status and health keep being answered). Still one session per model version; runs are serialised in
  * the worker. Costs a message round trip per call (inputs are transferred, not copied).
  */
-export class WorkerSessionLoader implements SessionLoader {
+export class WorkerSessionLoader implements TimedSessionLoader {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  async load(modelPath: string, options: SessionOptions): Promise<SessionHandle> {
+  async load(modelPath: string, options: SessionOptions): Promise<TimedSessionHandle> {
     const loaded = (await this.call({
       op: 'load',
       path: modelPath,
@@ -38,33 +39,33 @@ export class WorkerSessionLoader implements SessionLoader {
       outputMetadata: ort.InferenceSession.ValueMetadata[];
     };
     const worker = this.worker;
+    // The worker answers a run with its outputs and how long session.run computed (timed in the worker).
+    const runTimed = async (
+      feeds: Record<string, SessionTensor>,
+      fetches: readonly string[],
+    ): Promise<TimedRun> => {
+      if (this.worker !== worker)
+        throw new SessionLostError('the inference worker restarted; this model version must be reloaded');
+      const transfer: ArrayBuffer[] = [];
+      for (const name in feeds) {
+        const data = feeds[name].data;
+        // Transfer only buffers the tensor owns outright; anything else is copied by the structured clone.
+        if (
+          !Array.isArray(data) &&
+          data.byteOffset === 0 &&
+          data.byteLength === data.buffer.byteLength &&
+          data.buffer instanceof ArrayBuffer
+        ) {
+          transfer.push(data.buffer);
+        }
+      }
+      return (await this.call({ op: 'run', session: loaded.session, feeds, fetches }, transfer)) as TimedRun;
+    };
     return {
       inputMetadata: loaded.inputMetadata,
       outputMetadata: loaded.outputMetadata,
-      run: async (feeds, fetches) => {
-        if (this.worker !== worker)
-          throw new SessionLostError('the inference worker restarted; this model version must be reloaded');
-        const transfer: ArrayBuffer[] = [];
-        for (const name in feeds) {
-          const data = feeds[name].data;
-          // Transfer only buffers the tensor owns outright; anything else is copied by the structured clone.
-          if (
-            !Array.isArray(data) &&
-            data.byteOffset === 0 &&
-            data.byteLength === data.buffer.byteLength &&
-            data.buffer instanceof ArrayBuffer
-          ) {
-            transfer.push(data.buffer);
-          }
-        }
-        const result = (await this.call(
-          { op: 'run', session: loaded.session, feeds, fetches },
-          transfer,
-        )) as {
-          outputs: Record<string, SessionTensor>;
-        };
-        return result.outputs;
-      },
+      run: async (feeds, fetches) => (await runTimed(feeds, fetches)).outputs,
+      runTimed,
       release: async () => {
         if (this.worker === worker) await this.call({ op: 'release', session: loaded.session });
       },
