@@ -324,7 +324,7 @@ http {
     gateway = start(
       'gateway',
       process.execPath,
-      [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), 'dist/apps/api/src/main.js'],
+      profile ? ['tools/bench/profiled-gateway.cjs', resolve(profile)] : ['dist/apps/api/src/main.js'],
       {
         PORT: String(gwPort),
         DATA_DIR: dataDir,
@@ -647,6 +647,10 @@ function report(rows, meta) {
 
 async function shutdown() {
   for (const child of children.reverse()) {
+    if (child.exitCode === null && child.label === 'gateway' && option('cpu-prof', '')) {
+      child.kill('SIGUSR2'); // tools/bench/profiled-gateway.cjs writes the profile
+      await waitUntil('the gateway profile', () => /cpu profile written/.test(child.output()), null, 30_000);
+    }
     if (child.exitCode === null) {
       child.kill(child.label === 'nginx' ? 'SIGQUIT' : child.label === 'gateway' ? 'SIGINT' : 'SIGTERM');
       await Promise.race([

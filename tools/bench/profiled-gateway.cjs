@@ -1,0 +1,26 @@
+// Runs the gateway (dist/apps/api/src/main.js) under the V8 CPU profiler for `bench.mjs --cpu-prof DIR`.
+// Node's own --cpu-prof writes its file only on a normal exit, and the gateway ends by re-raising the
+// stop signal after a graceful close (Nest's shutdown hooks), so the profile is written here on SIGUSR2,
+// which the benchmark sends before stopping the gateway. Usage: node profiled-gateway.cjs <dir>
+const { Session } = require('node:inspector');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+
+const dir = process.argv[2];
+const session = new Session();
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.setSamplingInterval', { interval: 1000 });
+session.post('Profiler.start');
+process.on('SIGUSR2', () => {
+  session.post('Profiler.stop', (error, result) => {
+    if (error) console.error(`profile not written: ${error.message}`);
+    else {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `gateway-${process.pid}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(result.profile));
+      console.log(`cpu profile written to ${file}`);
+    }
+  });
+});
+require(resolve(__dirname, '../../dist/apps/api/src/main.js'));
