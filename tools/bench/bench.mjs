@@ -324,7 +324,11 @@ http {
     gateway = start(
       'gateway',
       process.execPath,
-      profile ? ['tools/bench/profiled-gateway.cjs', resolve(profile)] : ['dist/apps/api/src/main.js'],
+      // The V8 flag as `npm start` sets it (4 MB young-generation semi-spaces: ~20–35 MB less RSS under load).
+      [
+        '--max-semi-space-size=4',
+        ...(profile ? ['tools/bench/profiled-gateway.cjs', resolve(profile)] : ['dist/apps/api/src/main.js']),
+      ],
       {
         PORT: String(gwPort),
         DATA_DIR: dataDir,

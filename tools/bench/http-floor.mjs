@@ -2,12 +2,15 @@
 // The floor for the model-server benchmark: a bare node:http server that reads the request body the way
 // the model server does (chunks collected, Content-Length checked) and answers a fixed 10-score
 // predictions body. What it costs per request is Node's HTTP stack alone, before any JSON or ORT work.
-// Usage: node tools/bench/http-floor.mjs <port>   (prints TF Serving's "Exporting HTTP/REST API at:" line)
+// With --json-parse it also runs V8's JSON.parse over the body: the least any server taking TF Serving's
+// JSON request format pays before building a tensor.
+// Usage: node tools/bench/http-floor.mjs <port> [--json-parse]   (prints TF Serving's "Exporting HTTP/REST API at:" line)
 import { createServer } from 'node:http';
 
 const answer = Buffer.from(
   '{\n    "predictions": [[0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]\n    ]\n}',
 );
+const parse = process.argv.includes('--json-parse');
 const server = createServer((req, res) => {
   const chunks = [];
   let size = 0;
@@ -17,8 +20,10 @@ const server = createServer((req, res) => {
   });
   req.on('end', () => {
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-    if (body.length === 0 && req.method === 'POST') res.writeHead(400);
-    else res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': answer.length });
+    let status = 200;
+    if (body.length === 0 && req.method === 'POST') status = 400;
+    else if (parse && !Array.isArray(JSON.parse(body.toString('utf8')).instances)) status = 400;
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': answer.length });
     res.end(answer);
   });
 });

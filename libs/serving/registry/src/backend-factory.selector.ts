@@ -22,6 +22,7 @@ export function createBackendFactory(kind: BackendKind, options: ServingRegistry
         repositoryDir: options.onnx.repositoryDir,
         intraOpNumThreads: options.onnx.intraOpNumThreads,
         pollIntervalMs: options.onnx.pollIntervalMs,
+        logger: options.logger,
       });
     case 'KSERVE_V2':
       return new KserveV2BackendFactory();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { identityModel, slowModel, writeModel } from '../../__fixtures__/test-models';
 import { ModelServer } from '../model-server';
+import { WorkerSessionLoader } from './worker-session.loader';
 
 const predict = async (server: ModelServer, model: string, body: string) => {
   const res = await server.handle({
@@ -150,5 +151,31 @@ describe('ModelServer with automatic inference placement', () => {
     ]);
     const inline = await predict(server, 'types', TYPES_BODY);
     expect(inline).toEqual(inWorker);
+  });
+});
+
+describe('WorkerSessionLoader', () => {
+  it('stops its thread when the last session is released and starts a new one for the next load', async () => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'worker-loader-'));
+    writeModel(repo, 'types', 1, identityModel());
+    const file = path.join(repo, 'types/1/model.onnx');
+    const loader = new WorkerSessionLoader();
+    try {
+      const a = await loader.load(file, { intraOpNumThreads: 1 });
+      const b = await loader.load(file, { intraOpNumThreads: 1 });
+      await a.release();
+      expect(loader.threadRunning).toBe(true); // b still lives there
+      await b.release();
+      expect(loader.threadRunning).toBe(false);
+
+      const c = await loader.load(file, { intraOpNumThreads: 1 });
+      expect(loader.threadRunning).toBe(true);
+      const input = c.inputMetadata.find((m) => m.name === 'in_float')!;
+      expect(input).toBeDefined();
+      await c.release();
+    } finally {
+      await loader.close();
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });

@@ -27,6 +27,10 @@ export class WorkerSessionLoader implements TimedSessionLoader {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Sessions alive in the current worker; at zero the worker is stopped (see release). */
+  private sessions = 0;
+  /** Workers stopped on purpose: their exit is not a failure of the sessions loaded since. */
+  private readonly retired = new WeakSet<Worker>();
 
   async load(modelPath: string, options: SessionOptions): Promise<TimedSessionHandle> {
     const loaded = (await this.call({
@@ -39,6 +43,7 @@ export class WorkerSessionLoader implements TimedSessionLoader {
       outputMetadata: ort.InferenceSession.ValueMetadata[];
     };
     const worker = this.worker;
+    this.sessions++;
     // The worker answers a run with its outputs and how long session.run computed (timed in the worker).
     const runTimed = async (
       feeds: Record<string, SessionTensor>,
@@ -67,14 +72,28 @@ export class WorkerSessionLoader implements TimedSessionLoader {
       run: async (feeds, fetches) => (await runTimed(feeds, fetches)).outputs,
       runTimed,
       release: async () => {
-        if (this.worker === worker) await this.call({ op: 'release', session: loaded.session });
+        if (this.worker !== worker) return;
+        await this.call({ op: 'release', session: loaded.session });
+        if (this.worker === worker && --this.sessions === 0 && this.pending.size === 0) {
+          // No session left (e.g. every version moved to the main thread by 'auto' placement): stop the
+          // thread, whose V8 heap and ORT arenas hold tens of MB. The next load starts a new one.
+          this.worker = null;
+          this.retired.add(worker!);
+          await worker!.terminate();
+        }
       },
     };
+  }
+
+  /** Whether the worker thread exists (it starts with the first load and stops with the last release). */
+  get threadRunning(): boolean {
+    return this.worker !== null;
   }
 
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    this.sessions = 0;
     await worker?.terminate();
   }
 
@@ -99,7 +118,11 @@ export class WorkerSessionLoader implements TimedSessionLoader {
       else p.resolve(msg.result);
     });
     const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = null;
+      if (this.retired.has(worker)) return;
+      if (this.worker === worker) {
+        this.worker = null;
+        this.sessions = 0;
+      }
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
     };
