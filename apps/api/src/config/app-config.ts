@@ -38,6 +38,7 @@ export interface AppConfig {
       readonly maxBytes: number;
       readonly atCap: 'refuse-new' | 'drop-oldest';
       readonly segmentBytes: number;
+      readonly deliveryLingerMs: number;
     };
   };
   readonly logLevel: 'log' | 'warn' | 'error';

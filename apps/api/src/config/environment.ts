@@ -73,6 +73,12 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(65536) SPOOL_MAX_BYTES = 1024 * 1024 * 1024;
   @IsIn(['refuse-new', 'drop-oldest']) SPOOL_AT_CAP: 'refuse-new' | 'drop-oldest' = 'refuse-new';
   @Type(() => Number) @IsInt() @Min(4096) SPOOL_SEGMENT_BYTES = 16 * 1024 * 1024;
+  /**
+   * After a Kafka produce that took everything the spool had, the next one waits this long to gather
+   * records: fewer, larger produce requests under load. Records are on disk meanwhile; only their
+   * arrival in Kafka waits. A backlog (full batches) goes out without waiting.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1000) SPOOL_DELIVERY_LINGER_MS = 25;
   /** Bytes per Kafka produce request at most; the broker's default message.max.bytes is 1 MiB. */
   @Type(() => Number) @IsInt() @Min(1024) LOG_BATCH_BYTES = 900_000;
   @IsIn(['log', 'warn', 'error']) LOG_LEVEL: 'log' | 'warn' | 'error' = 'log';

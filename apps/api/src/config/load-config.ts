@@ -68,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxBytes: parsed.SPOOL_MAX_BYTES,
         atCap: parsed.SPOOL_AT_CAP,
         segmentBytes: parsed.SPOOL_SEGMENT_BYTES,
+        deliveryLingerMs: parsed.SPOOL_DELIVERY_LINGER_MS,
       },
     },
     logLevel: parsed.LOG_LEVEL,

@@ -46,6 +46,7 @@ export async function createLogWriter(
         maxBytes: log.spool.maxBytes,
         atCap: log.spool.atCap,
         segmentBytes: log.spool.segmentBytes,
+        deliveryLingerMs: log.spool.deliveryLingerMs,
         batchRecords: log.batchSize,
         batchBytes: log.batchBytes,
         retryMinMs: 100,

@@ -86,6 +86,28 @@ describe('SpooledLogPipeline', () => {
     expect(readdirSync(join(dir, '1')).filter((f) => f.endsWith('.seg')).length).toBeLessThanOrEqual(1);
   });
 
+  it('with a delivery linger, gathers records that trickle in into one produce request', async () => {
+    const kafka = new FakeKafka();
+    const sizes: number[] = [];
+    const send = kafka.send.bind(kafka);
+    kafka.send = async (topic, values) => {
+      sizes.push(values.length);
+      await send(topic, values);
+    };
+    const pipeline = await SpooledLogPipeline.open(kafka, { ...options, deliveryLingerMs: 300 }, {}, quiet);
+    pipeline.enqueue(entry(0));
+    for (let i = 0; i < 100 && sizes.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    // The first record went out alone at once; five more, 20 ms apart, wait out the linger together.
+    for (let n = 1; n <= 5; n++) {
+      pipeline.enqueue(entry(n));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await pipeline.drained();
+    expect(sizes).toEqual([1, 5]);
+    expect(kafka.topics.get('t1')).toEqual([0, 1, 2, 3, 4, 5]);
+    await pipeline.close();
+  });
+
   it.each(['batch', 'interval', 'never'] as const)(
     'keeps records while the broker is down and replays them after a restart, in order (fsync %s)',
     async (fsync) => {

@@ -23,6 +23,12 @@ export interface SpooledLogPipelineOptions {
   readonly maxBytes: number;
   readonly atCap: SpoolCapPolicy;
   readonly segmentBytes: number;
+  /**
+   * After a produce that drained the spool (a batch below batchRecords), wait this long before reading
+   * the next one, so that under load records go out in fewer, larger produce requests instead of one per
+   * flush. Records are durable meanwhile; only their arrival in Kafka waits. Default 0.
+   */
+  readonly deliveryLingerMs?: number;
   /** Records and bytes per Kafka produce request at most (the broker's message.max.bytes is 1 MiB). */
   readonly batchRecords: number;
   readonly batchBytes: number;
@@ -388,6 +394,10 @@ export class SpooledLogPipeline implements InferenceLogWriter {
           batch.replayed,
         );
         this.report(spool);
+        const linger = this.options.deliveryLingerMs ?? 0;
+        if (linger > 0 && batch.records.length < this.options.batchRecords && !this.closed) {
+          await this.pause(state, linger);
+        }
       }
     } finally {
       state.delivering = false;
