@@ -182,9 +182,18 @@ describe('SpooledLogPipeline', () => {
         { dropped: (_s, n, reason) => dropped.push([n, reason]) },
         quiet,
       );
+      // Bursts of 5 records (~1.3 kB, under one 2 kB segment of overshoot), each followed by the time the
+      // policy needs to get back under the cap (drop-oldest deletes segments asynchronously).
+      const underCap = async () => {
+        for (let t = 0; t < 2000 && pipeline.bytes > 16 * 1024; t++)
+          await new Promise((r) => setTimeout(r, 1));
+      };
       for (let i = 0; i < 200; i++) {
         pipeline.enqueue(entry(i));
-        if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5));
+        if (i % 5 === 4) {
+          await new Promise((r) => setTimeout(r, 2));
+          await underCap();
+        }
       }
       await new Promise((r) => setTimeout(r, 20));
       const lost = dropped.reduce((n, [c]) => n + c, 0);

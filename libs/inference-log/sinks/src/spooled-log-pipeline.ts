@@ -159,8 +159,11 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     const frame = encodeFrame(destination.topic, Date.now(), encodeInferenceLog(record));
     if (this.bytes + frame.length > this.options.maxBytes) {
       if (this.options.atCap === 'refuse-new') return this.drop(ref, 1, 'cap');
+      // Deleting old segments is asynchronous: while it runs, new records may overshoot the cap by one
+      // segment, so that drop-oldest keeps the newest records instead of refusing them meanwhile.
       this.makeRoom();
-      if (this.bytes + frame.length > this.options.maxBytes) return this.drop(ref, 1, 'cap');
+      if (this.bytes + frame.length > this.options.maxBytes + this.options.segmentBytes)
+        return this.drop(ref, 1, 'cap');
     }
     const state = this.servings.get(destination.servingId);
     if (state) this.accept(state, frame);
@@ -427,17 +430,20 @@ export class SpooledLogPipeline implements InferenceLogWriter {
   private makeRoom(): void {
     if (this.capMakingRoom) return;
     this.capMakingRoom = (async () => {
-      const largest = [...this.servings.values()].sort((a, b) => b.spool.bytes - a.spool.bytes)[0];
-      if (!largest) return;
-      let dropped = await largest.spool.dropOldest();
-      if (!dropped) {
-        await largest.spool.seal();
-        dropped = await largest.spool.dropOldest();
-      }
-      if (dropped) {
+      // At least one segment (the record that called us is not counted yet), then until back under
+      // the cap: records accepted meanwhile (the one-segment overshoot) count too.
+      do {
+        const largest = [...this.servings.values()].sort((a, b) => b.spool.bytes - a.spool.bytes)[0];
+        if (!largest) return;
+        let dropped = await largest.spool.dropOldest();
+        if (!dropped) {
+          await largest.spool.seal();
+          dropped = await largest.spool.dropOldest();
+        }
+        if (!dropped) return;
         this.drop(largest.spool, dropped.records, 'cap');
         this.report(largest.spool);
-      }
+      } while (this.bytes > this.options.maxBytes);
     })().finally(() => {
       this.capMakingRoom = undefined;
     });

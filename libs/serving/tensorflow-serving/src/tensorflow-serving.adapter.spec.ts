@@ -350,8 +350,9 @@ describe('TensorflowServingBackend', () => {
         }
         FakeTfServing.defaultHandler(request, response);
       };
+      // 100 ms: the probe's timeout is the interval, and a 20 ms one timed out on a loaded 2-core machine.
       const backend = factory.create(
-        config([tf.url], { options: { model: 'half_plus_two', healthCheckIntervalMs: 20 } }),
+        config([tf.url], { options: { model: 'half_plus_two', healthCheckIntervalMs: 100 } }),
       );
 
       expect(await backend.health()).toMatchObject({
