@@ -188,8 +188,7 @@ class Parser {
     for (;;) {
       // Numbers are the common element (tensor data): skip the generic dispatch for them.
       const first = this.pos < len ? buf[this.pos] : 0;
-      if ((first >= 0x30 && first <= 0x39) || first === 0x2d) stack.push(this.elementNumber(first));
-      else stack.push(this.value());
+      stack.push((first >= 0x30 && first <= 0x39) || first === 0x2d ? this.number() : this.value());
       let c = this.pos < len ? buf[this.pos] : 0;
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
         this.skipWs();
@@ -304,60 +303,9 @@ class Parser {
   }
 
   /**
-   * An array element that starts like a number. The common tensor element `-?int(.frac)?` with at most 15
-   * digits is parsed here in locals and stored straight onto the tape (one call per element instead of
-   * number() + push(), ~20% of a 784-float parse); anything else goes through number().
+   * Fast path for the common `-?int(.frac)?` with at most 15 digits, stored straight onto the tape (going
+   * through push() made a 784-float parse ~20% slower); anything else takes numberSlow().
    */
-  private elementNumber(first: number): number {
-    const buf = this.buf;
-    const len = this.len;
-    let p = this.pos;
-    let c = first;
-    const minus = c === 0x2d;
-    if (minus) c = ++p < len ? buf[p] : 0;
-    if (c < 0x30 || c > 0x39) return this.number();
-    const digitStart = p;
-    let mantissa = c - 0x30;
-    p++;
-    if (mantissa !== 0) {
-      while (p < len && (c = buf[p]) >= 0x30 && c <= 0x39) {
-        mantissa = mantissa * 10 + (c - 0x30);
-        p++;
-      }
-    }
-    c = p < len ? buf[p] : 0;
-    let frac = 0;
-    if (c === 0x2e) {
-      const fracStart = ++p;
-      while (p < len && (c = buf[p]) >= 0x30 && c <= 0x39) {
-        mantissa = mantissa * 10 + (c - 0x30);
-        p++;
-      }
-      frac = p - fracStart;
-      if (frac === 0) return this.number(); // "1." : number() reports the missing fraction
-      c = p < len ? buf[p] : 0;
-    }
-    if (c === 0x65 || c === 0x45 || p - digitStart - (frac > 0 ? 1 : 0) > 15) return this.number();
-    const i = this.numCount;
-    if (i === this.nums.length) this.grow();
-    this.numCount = i + 1;
-    this.pos = p;
-    if (frac > 0) {
-      const value = mantissa / POW10[frac];
-      this.nums[i] = minus ? -value : value;
-      this.flags[i] = 0;
-    } else if (minus && mantissa === 0) {
-      this.nums[i] = 0;
-      this.flags[i] = NUM_INT | NUM_INT64 | NUM_UINT | NUM_UINT64;
-    } else {
-      const value = minus ? -mantissa : mantissa;
-      this.nums[i] = value;
-      this.flags[i] = intFlags(value);
-    }
-    return i;
-  }
-
-  /** Fast path for the common `-?int(.frac)?` with at most 15 digits; anything else takes numberSlow(). */
   private number(): number {
     const buf = this.buf;
     const len = this.len;
@@ -391,13 +339,21 @@ class Parser {
     if (c === 0x65 || c === 0x45 || p - start - (minus ? 1 : 0) - (frac > 0 ? 1 : 0) > 15)
       return this.numberSlow();
     this.pos = p;
-    if (frac === 0) {
-      if (minus && mantissa === 0) return this.push(0, NUM_INT | NUM_INT64 | NUM_UINT | NUM_UINT64);
-      const v = minus ? -mantissa : mantissa;
-      return this.push(v, intFlags(v));
+    const i = this.numCount++;
+    if (i === this.nums.length) this.grow();
+    if (frac > 0) {
+      const value = mantissa / POW10[frac];
+      this.nums[i] = minus ? -value : value;
+      this.flags[i] = 0;
+    } else if (minus && mantissa === 0) {
+      this.nums[i] = 0;
+      this.flags[i] = NUM_INT | NUM_INT64 | NUM_UINT | NUM_UINT64;
+    } else {
+      const value = minus ? -mantissa : mantissa;
+      this.nums[i] = value;
+      this.flags[i] = intFlags(value);
     }
-    const value = mantissa / POW10[frac];
-    return this.push(minus ? -value : value, 0);
+    return i;
   }
 
   private numberSlow(): number {
