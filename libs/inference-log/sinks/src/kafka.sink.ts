@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Producer, type TopicMessages, CompressionTypes } from 'kafkajs';
 import { encodeInferenceLog } from '@infergate/inference-log-schema';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
+import { describeError } from './describe-error';
 import type { SpoolTransport } from './inference-log.writer';
 
 export interface KafkaSinkOptions {
@@ -69,7 +70,7 @@ export class KafkaSink implements InferenceLogSink, SpoolTransport {
       });
       this.lastError = undefined;
     } catch (error) {
-      this.lastError = describe(error);
+      this.lastError = describeError(error);
       throw error;
     }
   }
@@ -87,7 +88,7 @@ export class KafkaSink implements InferenceLogSink, SpoolTransport {
       });
       this.lastError = undefined;
     } catch (error) {
-      this.lastError = describe(error);
+      this.lastError = describeError(error);
       throw error;
     }
   }
@@ -112,7 +113,7 @@ export class KafkaSink implements InferenceLogSink, SpoolTransport {
     try {
       await this.ensureConnected();
     } catch (error) {
-      return { state: 'down', detail: describe(error) };
+      return { state: 'down', detail: describeError(error) };
     }
     return this.lastError ? { state: 'down', detail: this.lastError } : { state: 'up' };
   }
@@ -136,7 +137,7 @@ export class KafkaSink implements InferenceLogSink, SpoolTransport {
           this.connected = true;
         })
         .catch((error: unknown) => {
-          this.lastError = describe(error);
+          this.lastError = describeError(error);
           throw error;
         })
         .finally(() => {
@@ -153,7 +154,3 @@ const PERMANENT = new Set([
   'INVALID_RECORD',
   'CORRUPT_MESSAGE',
 ]);
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeInferenceLog } from '@infergate/inference-log-schema';
+import { describeError } from './describe-error';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
 import type { InferenceLogWriter, SpoolTransport } from './inference-log.writer';
 import type { LogPipelineLogger, LogPipelineStats } from './log-pipeline';
@@ -285,7 +286,9 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     for (const state of this.servings.values()) {
       state.spool
         .sync()
-        .catch((error: unknown) => this.logger.warn(`inference log spool fsync failed: ${describe(error)}`));
+        .catch((error: unknown) =>
+          this.logger.warn(`inference log spool fsync failed: ${describeError(error)}`),
+        );
     }
   }
 
@@ -334,7 +337,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
             read = await spool.read(this.options.batchRecords, this.options.batchBytes);
           } catch (error) {
             this.logger.warn(
-              `inference log spool of serving ${spool.servingName} unreadable, retrying: ${describe(error)}`,
+              `inference log spool of serving ${spool.servingName} unreadable, retrying: ${describeError(error)}`,
             );
             await this.pause(state, backoff);
             backoff = Math.min(backoff * 2, this.options.retryMaxMs);
@@ -368,7 +371,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
             continue;
           }
           this.stats.failedAttempts += batch.records.length;
-          this.stats.lastError = describe(error);
+          this.stats.lastError = describeError(error);
           this.observer.failed?.(spool, batch.records.length, error);
           if (!state.failing) {
             state.failing = true;
@@ -460,7 +463,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
       const why = {
         cap: `spool at its cap (${this.options.maxBytes} bytes, policy ${this.options.atCap})`,
         rejected: 'refused by Kafka',
-        io: `not written to the spool${error === undefined ? '' : `: ${describe(error)}`}`,
+        io: `not written to the spool${error === undefined ? '' : `: ${describeError(error)}`}`,
         closed: 'pipeline closed',
       }[reason];
       this.logger.warn(
@@ -480,8 +483,4 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     for (const s of this.servings.values()) if (s.spool.depth > 0 && !this.closed) return false;
     return true;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

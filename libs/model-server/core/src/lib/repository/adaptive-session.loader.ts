@@ -1,4 +1,4 @@
-import { type ModelServerLogger } from './model-server-logger';
+import { describeError, type ModelServerLogger } from './model-server-logger';
 import {
   SessionLostError,
   type Placement,
@@ -135,7 +135,7 @@ export class AdaptiveSession implements SessionHandle {
     } catch (error) {
       this.policy.moveFailed();
       this.logger.warn(
-        `${this.modelPath}: loading a session on the ${target} thread failed, staying on the ${from} thread: ${describe(error)}`,
+        `${this.modelPath}: loading a session on the ${target} thread failed, staying on the ${from} thread: ${describeError(error)}`,
       );
       return;
     } finally {
@@ -157,7 +157,7 @@ export class AdaptiveSession implements SessionHandle {
   private track(work: Promise<void>): void {
     const tracked = work
       .catch((error: unknown) =>
-        this.logger.warn(`${this.modelPath}: releasing a session failed: ${describe(error)}`),
+        this.logger.warn(`${this.modelPath}: releasing a session failed: ${describeError(error)}`),
       )
       .finally(() => this.background.delete(tracked));
     this.background.add(tracked);
@@ -230,8 +230,4 @@ class PlacementPolicy {
     this.runsSinceMove = 0;
     this.runsBetweenMoves = MIN_RUNS_BETWEEN_MOVES * Math.min(2 ** this.failures++, MAX_BACKOFF);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

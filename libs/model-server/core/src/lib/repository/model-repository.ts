@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseModelConfig } from './model-config';
-import { type ModelServerLogger } from './model-server-logger';
+import { describeError, type ModelServerLogger } from './model-server-logger';
 import { ModelVersion } from './model-version';
 import { type SessionLoader, type SessionOptions } from './session-loader';
 import { ServedModel } from './served-model';
@@ -45,7 +45,9 @@ export class ModelRepository {
     const tick = (): void => {
       this.timer = setTimeout(() => {
         this.scan()
-          .catch((error: unknown) => this.logger.warn(`model repository scan failed: ${describe(error)}`))
+          .catch((error: unknown) =>
+            this.logger.warn(`model repository scan failed: ${describeError(error)}`),
+          )
           .finally(() => {
             if (!this.closed) tick();
           });
@@ -116,7 +118,7 @@ export class ModelRepository {
         await mv.load(this.loader, this.sessionOptions, model.config, stamp);
         this.logger.log(`model ${name} version ${version} loaded`);
       } catch (error) {
-        this.logger.warn(`model ${name} version ${version} failed to load: ${describe(error)}`);
+        this.logger.warn(`model ${name} version ${version} failed to load: ${describeError(error)}`);
       }
     }
     for (const v of model.versions.values()) if (!found.has(v.version)) this.unload(model, v);
@@ -132,7 +134,7 @@ export class ModelRepository {
       for (const v of model.versions.values()) v.applyConfig(config);
       model.config = config;
     } catch (error) {
-      this.logger.warn(`model ${model.name}: ${describe(error)}; keeping the previous configuration`);
+      this.logger.warn(`model ${model.name}: ${describeError(error)}; keeping the previous configuration`);
     }
     return true;
   }
@@ -146,7 +148,9 @@ export class ModelRepository {
         if (!failed) this.logger.log(`model ${model.name} version ${version.version} unloaded`);
       })
       .catch((error: unknown) =>
-        this.logger.warn(`model ${model.name} version ${version.version} unload failed: ${describe(error)}`),
+        this.logger.warn(
+          `model ${model.name} version ${version.version} unload failed: ${describeError(error)}`,
+        ),
       )
       .finally(() => {
         if (model.versions.get(version.version) === version) model.versions.delete(version.version);
@@ -169,8 +173,4 @@ async function subdirectories(dir: string): Promise<string[]> {
       names.push(e.name);
   }
   return names.sort();
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,3 +5,8 @@ export interface ModelServerLogger {
 }
 
 export const SILENT_LOGGER: ModelServerLogger = { log: () => undefined, warn: () => undefined };
+
+/** An error's message for a log line. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
