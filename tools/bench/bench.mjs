@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runWrk } from './wrk.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -131,35 +132,6 @@ function processTree(pid) {
 
 const cpuTicksOf = (pids) => pids.reduce((sum, p) => sum + procStat(p).cpuTicks, 0);
 const rssMbOf = (pids) => pids.reduce((sum, p) => sum + procStatus(p).rssKb, 0) / 1024;
-
-function runWrk(url, bodyFile, headers, connections, durationS) {
-  const result = spawnSync(
-    'wrk',
-    [
-      '-t1',
-      `-c${connections}`,
-      `-d${durationS}s`,
-      '--timeout',
-      '10s',
-      '-s',
-      join(root, 'tools/bench/wrk-post.lua'),
-      url,
-    ],
-    {
-      env: {
-        ...process.env,
-        WRK_BODY: bodyFile,
-        WRK_HEADERS: Object.entries(headers)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('|'),
-      },
-      encoding: 'utf8',
-    },
-  );
-  const line = /WRK_JSON (\{.*\})/.exec(result.stdout)?.[1];
-  if (!line) throw new Error(`wrk failed for ${url}: ${result.stdout}${result.stderr}`);
-  return JSON.parse(line);
-}
 
 async function measureCell(cell, connections) {
   const pids = cell.measure();

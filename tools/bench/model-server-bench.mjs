@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runWrk } from './wrk.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -119,21 +120,12 @@ writeFileSync(bodyFile, body);
 /** One load level: { requests, rps, p50, p99 (ms), errors }. */
 async function load(url, connections, seconds) {
   if (loadTool === 'wrk') {
-    const result = spawnSync(
-      'wrk',
-      [
-        '-t1',
-        `-c${connections}`,
-        `-d${seconds}s`,
-        '-s',
-        path.join(root, 'tools/bench/wrk-post.lua'),
-        `${url}/v1/models/mnist:predict`,
-      ],
-      { env: { ...process.env, WRK_BODY: bodyFile }, encoding: 'utf8' },
-    );
-    const line = /WRK_JSON (\{.*\})/.exec(result.stdout)?.[1];
-    if (!line) fail(`wrk failed: ${result.stdout}${result.stderr}`);
-    const r = JSON.parse(line);
+    let r;
+    try {
+      r = runWrk(`${url}/v1/models/mnist:predict`, bodyFile, {}, connections, seconds);
+    } catch (error) {
+      fail(error.message);
+    }
     return {
       requests: r.requests,
       rps: r.requests / (r.duration_us / 1e6),
