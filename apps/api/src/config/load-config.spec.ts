@@ -58,5 +58,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SPOOL_AT_CAP: 'block', SPOOL_FLUSH_MS: '-1' })).toThrow(
       /SPOOL_AT_CAP="block"[\s\S]*SPOOL_FLUSH_MS="-1"|SPOOL_FLUSH_MS="-1"[\s\S]*SPOOL_AT_CAP="block"/,
     );
+    expect(() => loadConfig({ SPOOL_DELIVERY_LINGER_MS: '-1' })).toThrow(/SPOOL_DELIVERY_LINGER_MS="-1"/);
+    expect(() => loadConfig({ SPOOL_DELIVERY_LINGER_MS: '5000' })).toThrow(/SPOOL_DELIVERY_LINGER_MS="5000"/);
   });
 });
