@@ -37,6 +37,19 @@ describe('ServingSpool cursor persistence', () => {
     expect(JSON.parse(readFileSync(cursorFile(), 'utf8'))).toEqual({ seq: batch.seq, offset: batch.end });
   });
 
+  it('leaves no writer behind when the interval timer finds nothing new to write (close() would spin)', async () => {
+    const { spool, batch } = await spoolWithBatch(0);
+    spool.settle(batch);
+    const internals = spool as unknown as { cursorWrite?: Promise<void>; writeCursor(): void };
+    for (let i = 0; i < 200 && internals.cursorWrite; i++) await sleep(5);
+    // What the interval timer does after a write in progress already took the change: nothing to write.
+    internals.writeCursor();
+    await sleep(10);
+    expect(internals.cursorWrite).toBeUndefined();
+    await spool.close();
+    expect(JSON.parse(readFileSync(cursorFile(), 'utf8'))).toEqual({ seq: batch.seq, offset: batch.end });
+  });
+
   it('writes after every acknowledgement with interval 0, and a reopened spool resumes after the cursor', async () => {
     const { spool, batch } = await spoolWithBatch(0);
     spool.settle(batch);

@@ -416,21 +416,31 @@ export class ServingSpool {
     }
   }
 
+  /**
+   * Starts the cursor writer unless one runs or nothing changed. It is cleared only after its promise
+   * settles (never synchronously inside the assignment: a writer that found nothing to write would then
+   * leave a settled promise behind, and close() would await it forever), and it restarts if the cursor
+   * changed after its last check.
+   */
   private writeCursor(): void {
-    if (this.cursorWrite) return;
-    this.cursorWrite = (async () => {
-      while (this.cursorDirty) {
-        this.cursorDirty = false;
-        const path = join(this.directory, 'cursor.json');
-        try {
-          await writeFile(`${path}.tmp`, JSON.stringify(this.cursor));
-          await rename(`${path}.tmp`, path);
-        } catch {
-          // A lost cursor update only means duplicates after a restart; the next settle retries it.
-        }
-      }
+    if (this.cursorWrite || !this.cursorDirty) return;
+    this.cursorWrite = this.writeCursorWhileDirty().finally(() => {
       this.cursorWrite = undefined;
-    })();
+      this.writeCursor();
+    });
+  }
+
+  private async writeCursorWhileDirty(): Promise<void> {
+    while (this.cursorDirty) {
+      this.cursorDirty = false;
+      const path = join(this.directory, 'cursor.json');
+      try {
+        await writeFile(`${path}.tmp`, JSON.stringify(this.cursor));
+        await rename(`${path}.tmp`, path);
+      } catch {
+        // A lost cursor update only means duplicates after a restart; the next settle retries it.
+      }
+    }
   }
 
   private async readHandleFor(segment: Segment): Promise<FileHandle> {
