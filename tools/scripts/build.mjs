@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // Compiles every app and lib under apps/ and libs/ to CommonJS in dist/ with swc (decorator metadata for
 // Nest, path aliases rewritten to relative requires), and copies the non-TypeScript files that live beside
-// the sources (.avsc schemas, JSON). One pass over the workspace takes about a second, so there is no
+// the sources (.avsc schemas, JSON), and compiles the C Node-API addons found in a lib's native/ directory
+// (the model server's JSON number parser) with the system C compiler against Node's own headers; an addon
+// that cannot be built (no compiler or headers) is skipped with a warning and its lib runs its JavaScript
+// path instead, while a compile error fails the build. One pass over the workspace takes about a second, so there is no
 // per-project incremental build to keep in sync. Usage: node tools/scripts/build.mjs [--out dist]
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, writeFile, copyFile, rm, rename } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -68,10 +72,54 @@ for (const top of ['apps', 'libs']) {
     }
   }
 }
+// Native addons: libs/**/native/<name>.c -> native/build/<name>.node beside it, copied into the output too.
+// Node's headers sit beside its binary in an installed Node (<prefix>/bin/node, <prefix>/include/node).
+const nodeHeaders = [
+  process.env.NODE_HEADERS_DIR,
+  path.resolve(path.dirname(process.execPath), '..', 'include', 'node'),
+  path.join(process.config.variables.node_prefix || '/usr', 'include', 'node'),
+].find((dir) => dir && existsSync(path.join(dir, 'node_api.h')));
+async function* nativeSources(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name === 'src') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.name === 'native') {
+      for (const name of await readdir(full)) if (name.endsWith('.c')) yield path.join(full, name);
+    } else yield* nativeSources(full);
+  }
+}
+let natives = 0;
+for await (const source of nativeSources(path.join(root, 'libs'))) {
+  const addon = path.join(path.dirname(source), 'build', path.basename(source, '.c') + '.node');
+  const rel = path.relative(root, addon);
+  const stale = !existsSync(addon) || statSync(addon).mtimeMs < statSync(source).mtimeMs;
+  if (stale) {
+    if (!nodeHeaders) {
+      console.warn(
+        `build: ${rel} skipped (no Node headers found; set NODE_HEADERS_DIR); its JavaScript path is used`,
+      );
+      continue;
+    }
+    await mkdir(path.dirname(addon), { recursive: true });
+    // No -ffast-math: the addon's arithmetic must stay IEEE to match the JavaScript path bit for bit.
+    const cc = process.env.CC || 'cc';
+    const args = ['-O2', '-fPIC', '-shared', '-std=c11', '-Wall', '-Wextra', '-Werror', '-I', nodeHeaders];
+    const result = spawnSync(cc, [...args, '-o', addon, source], { stdio: 'inherit' });
+    if (result.error) {
+      console.warn(`build: ${rel} skipped (${cc}: ${result.error.message}); its JavaScript path is used`);
+      continue;
+    }
+    if (result.status !== 0) throw new Error(`build: compiling ${path.relative(root, source)} failed`);
+  }
+  const target = path.join(stagingDir, rel);
+  await mkdir(path.dirname(target), { recursive: true });
+  await copyFile(addon, target);
+  natives++;
+}
 const oldDir = `${finalDir}.old-${process.pid}`;
 await rename(finalDir, oldDir).catch(() => undefined);
 await rename(stagingDir, finalDir);
 await rm(oldDir, { recursive: true, force: true });
 console.log(
-  `build: ${count} files compiled to ${path.relative(root, finalDir)}/ in ${Date.now() - started} ms`,
+  `build: ${count} files and ${natives} native addon(s) compiled to ${path.relative(root, finalDir)}/ in ${Date.now() - started} ms`,
 );

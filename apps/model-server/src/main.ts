@@ -1,4 +1,4 @@
-import { ModelServer } from '@infergate/model-server-core';
+import { ModelServer, describeNativeJson, useNativeJson } from '@infergate/model-server-core';
 import { ConfigError, loadModelServerConfig } from './config/model-server.config';
 import { RestHttpServer } from './http/rest-http-server';
 
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  useNativeJson(config.nativeJson);
   const modelServer = await ModelServer.open({
     repositoryDir: config.modelRepository,
     pollIntervalMs: config.pollIntervalMs,
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const http = new RestHttpServer(modelServer, config.maxBodyBytes);
   const port = await http.listen(config.restPort, config.host);
   logger.log(
-    `serving ${modelServer.modelNames().join(', ') || 'no models'} from ${config.modelRepository} (inference thread: ${config.inferenceThread})`,
+    `serving ${modelServer.modelNames().join(', ') || 'no models'} from ${config.modelRepository} (inference thread: ${config.inferenceThread}, native JSON: ${describeNativeJson()})`,
   );
   // Same wording as TF Serving's startup line, which scripts wait for.
   logger.log(`Exporting HTTP/REST API at:${config.host}:${port} ...`);

@@ -14,7 +14,16 @@ describe('loadModelServerConfig', () => {
       inferenceThread: 'auto',
       inlineMaxRunUs: undefined,
       requestTimeoutMs: 30_000,
+      nativeJson: true,
     });
+  });
+
+  it('reads whether the native JSON addon is used', () => {
+    expect(loadModelServerConfig(['--native-json=off'], {})).toMatchObject({ nativeJson: false });
+    expect(loadModelServerConfig([], { MODEL_SERVER_NATIVE_JSON: 'on' })).toMatchObject({ nativeJson: true });
+    expect(() => loadModelServerConfig(['--native-json=yes'], {})).toThrow(
+      '--native-json / MODEL_SERVER_NATIVE_JSON must be "on" or "off", got "yes"',
+    );
   });
 
   it('reads where ORT runs and the inline threshold', () => {

@@ -25,6 +25,11 @@ export interface ModelServerConfig {
   readonly inlineMaxRunUs: number | undefined;
   /** TF Serving's --rest_api_timeout_in_ms: 504 past it; 0 disables. */
   readonly requestTimeoutMs: number;
+  /**
+   * Use the native JSON addon (number runs parsed, floats formatted in C) when it was built: 'on'
+   * (default) or 'off' (JavaScript only; the answers are the same, the CPU cost higher).
+   */
+  readonly nativeJson: boolean;
 }
 
 export class ConfigError extends Error {
@@ -45,10 +50,20 @@ const MAX_BODY: Setting = { flag: 'max-body-bytes', env: 'MODEL_SERVER_MAX_BODY_
 const TIMEOUT: Setting = { flag: 'rest-api-timeout-ms', env: 'MODEL_SERVER_REST_API_TIMEOUT_MS' };
 const INFERENCE_THREAD: Setting = { flag: 'inference-thread', env: 'MODEL_SERVER_INFERENCE_THREAD' };
 const INLINE_MAX_RUN_US: Setting = { flag: 'inline-max-run-us', env: 'MODEL_SERVER_INLINE_MAX_RUN_US' };
+const NATIVE_JSON: Setting = { flag: 'native-json', env: 'MODEL_SERVER_NATIVE_JSON' };
 const KNOWN_FLAGS = new Set(
-  [HOST, PORT, REPOSITORY, THREADS, POLL, MAX_BODY, TIMEOUT, INFERENCE_THREAD, INLINE_MAX_RUN_US].map(
-    (s) => s.flag,
-  ),
+  [
+    HOST,
+    PORT,
+    REPOSITORY,
+    THREADS,
+    POLL,
+    MAX_BODY,
+    TIMEOUT,
+    INFERENCE_THREAD,
+    INLINE_MAX_RUN_US,
+    NATIVE_JSON,
+  ].map((s) => s.flag),
 );
 
 /**
@@ -80,6 +95,11 @@ export function loadModelServerConfig(
       `--${INFERENCE_THREAD.flag} / ${INFERENCE_THREAD.env} must be "main", "worker" or "auto", got "${inferenceThread}"`,
     );
   }
+  const nativeJson = get(NATIVE_JSON) ?? 'on';
+  if (nativeJson !== 'on' && nativeJson !== 'off')
+    throw new ConfigError(
+      `--${NATIVE_JSON.flag} / ${NATIVE_JSON.env} must be "on" or "off", got "${nativeJson}"`,
+    );
   return {
     host: get(HOST) ?? '127.0.0.1',
     restPort: port,
@@ -90,6 +110,7 @@ export function loadModelServerConfig(
     inferenceThread,
     inlineMaxRunUs: int(INLINE_MAX_RUN_US, undefined, 1),
     requestTimeoutMs: int(TIMEOUT, 30_000, 0)!,
+    nativeJson: nativeJson === 'on',
   };
 }
 

@@ -5,3 +5,4 @@ export * from './lib/json/json-parser';
 export * from './lib/json/json-document';
 export * from './lib/json/json-parse-error';
 export * from './lib/json/decimal-format';
+export { describeNativeJson, useNativeJson } from './lib/json/native-json';

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { formatDouble, formatFloat, formatG } from './decimal-format';
 
 describe('TF Serving float formatting', () => {
@@ -39,24 +40,41 @@ describe('TF Serving float formatting', () => {
     expect(formatG(0.00001234, 6)).toBe('1.234e-05');
     expect(formatG(-2.5, 6)).toBe('-2.5');
   });
+
+  it('rounds exact ties to the even digit as printf and absl do (ECMAScript rounds them up)', () => {
+    // Expected texts are glibc printf's (and Python's '%.*g'); toPrecision gives 123457, 0.563, ...
+    const cases: [number, number, string][] = [
+      [123456.5, 6, '123456'],
+      [123457.5, 6, '123458'],
+      [0.5625, 3, '0.562'],
+      [987930.5625, 9, '987930.562'],
+      [1664490.125, 9, '1664490.12'],
+      [-2.5, 1, '-2'],
+      [9.5, 1, '1e+01'],
+      [999999.5, 6, '1e+06'],
+    ];
+    for (const [value, precision, text] of cases)
+      expect([value, formatG(value, precision)]).toEqual([value, text]);
+    expect(formatFloat(Math.fround(987930.5625))).toBe('987930.562');
+  });
 });
 
 describe('formatG against a reference %g', () => {
-  // printf's %g from first principles: exponent form decided on the rounded value.
-  function referenceG(value: number, precision: number): string {
-    if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-    const [mant, expText] = value.toExponential(precision - 1).split('e');
-    const exp = Number(expText);
-    const strip = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
-    if (exp < -4 || exp >= precision)
-      return `${strip(mant)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-    return strip(value.toFixed(precision - 1 - exp));
+  // The reference is Python's '%.*g' (correctly rounded, exact ties to even, like glibc's printf), run once
+  // over every value.
+  function referenceG(values: number[], precisions: number[]): string[] {
+    const script =
+      'import json,sys\nvalues, precisions = json.load(sys.stdin)\n' +
+      'print(json.dumps([("%.*g" % (p, v)).replace("inf", "Infinity") for v in values for p in precisions]))';
+    const result = spawnSync('python3', ['-c', script], { input: JSON.stringify([values, precisions]) });
+    if (result.status !== 0) throw new Error(`python3: ${result.stderr}`);
+    return JSON.parse(result.stdout.toString()) as string[];
   }
 
   it('agrees on random and boundary values', () => {
     const values = [
-      1e-4, 9.99999e-5, 0.000099999951, 1e-5, 1.5e-6, 1e-7, 123456.5, 999999.5, 1e21, 1e-300, 5e-324,
-      1.7976931348623157e308,
+      1e-4, 9.99999e-5, 0.000099999951, 1e-5, 1.5e-6, 1e-7, 123456.5, 999999.5, 1941121108829975.25, 1e21,
+      1e-300, 5e-324, 1.7976931348623157e308,
     ];
     let seed = 7;
     for (let i = 0; i < 5000; i++) {
@@ -64,6 +82,8 @@ describe('formatG against a reference %g', () => {
       const mag = (seed % 40) - 20;
       values.push(((seed / 2147483648) * 2 - 1) * 10 ** mag);
     }
-    for (const v of values) for (const p of [6, 9, 17]) expect(formatG(v, p)).toBe(referenceG(v, p));
+    const expected = referenceG(values, [6, 9, 17]);
+    const actual = values.flatMap((v) => [6, 9, 17].map((p) => formatG(v, p)));
+    expect(actual).toEqual(expected);
   });
 });

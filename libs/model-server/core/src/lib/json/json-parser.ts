@@ -8,6 +8,7 @@ import {
   type JsonValue,
 } from './json-document';
 import { JsonParseError } from './json-parse-error';
+import { currentNativeJson, type NativeJson } from './native-json';
 
 // rapidjson's GetParseError_En texts: TF Serving puts them verbatim into "JSON Parse error: <text> at offset: N".
 const EMPTY = 'The document is empty.';
@@ -39,6 +40,28 @@ const TWO_64 = 2n ** 64n;
 const MAX_SCRATCH = 1 << 20;
 let scratchNums = new Float64Array(4096);
 let scratchFlags = new Uint8Array(4096);
+const nativeState = new Int32Array(2);
+
+// A document's tape (n doubles, then n flag bytes) is a view on a shared slab, cut off its end, and a fresh
+// slab is started when one is used up; a slab is freed when the last document viewing it is collected. A
+// typed array with a backing store of its own costs V8 a few µs to create (off-heap allocation and
+// accounting) — more than parsing a 784-float request with the native addon — a view on an existing
+// buffer a fraction of that. Tapes larger than an eighth of a slab get their own buffer.
+const SLAB_BYTES = 256 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+function tapeView(n: number): Float64Array {
+  const bytes = n * 9;
+  if (bytes > SLAB_BYTES / 8) return new Float64Array(new ArrayBuffer(bytes + ((8 - (bytes % 8)) % 8)), 0, n);
+  let offset = (slabUsed + 7) & ~7;
+  if (offset + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    offset = 0;
+  }
+  slabUsed = offset + bytes;
+  return new Float64Array(slab, offset, n);
+}
 
 const ESCAPES: Record<number, string> = {
   0x22: '"',
@@ -57,8 +80,14 @@ const ESCAPES: Record<number, string> = {
  * failures carry rapidjson's message and offset. Integers keep rapidjson's IsInt/IsUint/IsInt64/IsUint64
  * classification and exact int64 values, which TF Serving's dtype acceptance rules depend on.
  */
-export function parseJson(bytes: Uint8Array): JsonDocument {
-  return new Parser(bytes).parseDocument();
+export function parseJson(bytes: Uint8Array, options?: ParseOptions): JsonDocument {
+  const native = options?.native === false ? null : currentNativeJson();
+  return new Parser(bytes, native).parseDocument();
+}
+
+export interface ParseOptions {
+  /** false: parse number runs in JavaScript even when the native addon is loaded (tests compare both). */
+  native?: boolean;
 }
 
 class Parser {
@@ -73,7 +102,10 @@ class Parser {
   private readonly stack: JsonValue[] = [];
   private bigs: Map<number, bigint> | null = null;
 
-  constructor(bytes: Uint8Array) {
+  constructor(
+    bytes: Uint8Array,
+    private readonly native: NativeJson | null,
+  ) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.len = bytes.length;
   }
@@ -89,12 +121,12 @@ class Parser {
       if (error instanceof RangeError) throw new JsonParseError(INVALID_VALUE, this.pos);
       throw error;
     }
-    return new JsonDocument(
-      root,
-      this.nums.slice(0, this.numCount),
-      this.flags.slice(0, this.numCount),
-      this.bigs,
-    );
+    const n = this.numCount;
+    const nums = tapeView(n);
+    nums.set(this.nums.subarray(0, n));
+    const flags = new Uint8Array(nums.buffer, nums.byteOffset + n * 8, n);
+    flags.set(this.flags.subarray(0, n));
+    return new JsonDocument(root, nums, flags, this.bigs);
   }
 
   private peek(): number {
@@ -186,9 +218,10 @@ class Parser {
     const buf = this.buf;
     const len = this.len;
     for (;;) {
-      // Numbers are the common element (tensor data): skip the generic dispatch for them.
+      // Numbers are the common element (tensor data): a run of them is parsed in one tight loop.
       const first = this.pos < len ? buf[this.pos] : 0;
-      stack.push((first >= 0x30 && first <= 0x39) || first === 0x2d ? this.number() : this.value());
+      if ((first >= 0x30 && first <= 0x39) || first === 0x2d) this.numberRun(stack);
+      else stack.push(this.value());
       let c = this.pos < len ? buf[this.pos] : 0;
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
         this.skipWs();
@@ -300,6 +333,110 @@ class Parser {
       scratchNums = nums;
       scratchFlags = fl;
     }
+  }
+
+  /**
+   * Parses array elements `n1,n2,...` while each is a number directly followed by a comma and the next
+   * number (no whitespace): the body of a tensor list. Plain `-?int(.frac)?` numbers of at most 15 digits
+   * are parsed with the tape and position in locals, without a call per element; any other number goes
+   * through number(). Pushes each number's tape index onto `stack` and stops after the last number it
+   * parsed, leaving the separator (or error) to array(). rapidjson's results and errors are unchanged:
+   * the same digits take the same fast or general path as in number().
+   */
+  private numberRun(stack: JsonValue[]): void {
+    const native = this.native;
+    if (native !== null) {
+      // The addon takes the run while it stays plain, then hands the rest (if any) to the loop below.
+      const state = nativeState;
+      state[0] = this.pos;
+      state[1] = this.numCount;
+      for (;;) {
+        const reason = native.numberRun(this.buf, this.nums, this.flags, state);
+        const end = state[1];
+        for (let i = this.numCount; i < end; i++) stack.push(i);
+        this.numCount = end;
+        this.pos = state[0];
+        if (reason === 0) return;
+        if (reason !== 2) break;
+        this.grow();
+      }
+    }
+    const buf = this.buf;
+    const len = this.len;
+    let nums = this.nums;
+    let flags = this.flags;
+    let count = this.numCount;
+    let p = this.pos;
+    for (;;) {
+      const start = p;
+      let c = buf[p];
+      const minus = c === 0x2d;
+      if (minus) c = ++p < len ? buf[p] : 0;
+      let fast = c >= 0x30 && c <= 0x39;
+      let mantissa = c - 0x30;
+      let frac = 0;
+      if (fast) {
+        p++;
+        if (mantissa !== 0) {
+          while (p < len && (c = buf[p]) >= 0x30 && c <= 0x39) {
+            mantissa = mantissa * 10 + (c - 0x30);
+            p++;
+          }
+        }
+        c = p < len ? buf[p] : 0;
+        if (c === 0x2e) {
+          const fracStart = ++p;
+          while (p < len && (c = buf[p]) >= 0x30 && c <= 0x39) {
+            mantissa = mantissa * 10 + (c - 0x30);
+            p++;
+          }
+          frac = p - fracStart;
+          c = p < len ? buf[p] : 0;
+        }
+        fast =
+          c !== 0x65 &&
+          c !== 0x45 &&
+          p - start - (minus ? 1 : 0) - (frac > 0 ? 1 : 0) <= 15 &&
+          (frac > 0 || buf[p - 1] !== 0x2e);
+      }
+      if (fast) {
+        if (count === nums.length) {
+          this.numCount = count;
+          this.grow();
+          nums = this.nums;
+          flags = this.flags;
+        }
+        if (frac > 0) {
+          const value = mantissa / POW10[frac];
+          nums[count] = minus ? -value : value;
+          flags[count] = 0;
+        } else if (minus && mantissa === 0) {
+          nums[count] = 0;
+          flags[count] = NUM_INT | NUM_INT64 | NUM_UINT | NUM_UINT64;
+        } else {
+          const value = minus ? -mantissa : mantissa;
+          nums[count] = value;
+          flags[count] = intFlags(value);
+        }
+        stack.push(count++);
+      } else {
+        // Anything else (exponent, long mantissa, NaN/Infinity, malformed) takes the general path.
+        this.numCount = count;
+        this.pos = start;
+        stack.push(this.number());
+        nums = this.nums;
+        flags = this.flags;
+        count = this.numCount;
+        p = this.pos;
+        c = p < len ? buf[p] : 0;
+      }
+      // Continue only on `,` directly followed by the start of another number.
+      const next = p + 1 < len ? buf[p + 1] : 0;
+      if (c !== 0x2c || !((next >= 0x30 && next <= 0x39) || next === 0x2d)) break;
+      p++;
+    }
+    this.numCount = count;
+    this.pos = p;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { invalidArgument } from '../errors/serving-error';
 import { base64Encode } from '../json/base64';
-import { formatDouble, formatFloat } from '../json/decimal-format';
+import { formatDecimals, formatDouble, formatFloat } from '../json/decimal-format';
 import { PrettyJsonWriter } from '../json/pretty-json-writer';
 import { type TensorData } from './host-tensor';
 import { type RequestFormat } from './predict-request.reader';
@@ -84,8 +84,18 @@ class ValueCursor {
       this.single(w);
       return;
     }
-    w.startArray();
     const n = dims[dim];
+    const { dtype, data } = this.tensor;
+    if (dim === dims.length - 1 && (dtype === 'float' || dtype === 'double')) {
+      // A row of floats is formatted in one go (natively when the addon is there).
+      const start = this.offset;
+      this.offset += n;
+      w.rawArray(n, (separator) =>
+        formatDecimals(data as Float32Array | Float64Array, start, n, dtype === 'float', separator),
+      );
+      return;
+    }
+    w.startArray();
     if (dim === dims.length - 1) for (let i = 0; i < n; i++) this.single(w);
     else for (let i = 0; i < n; i++) this.write(w, dim + 1);
     w.endArray();
