@@ -4,7 +4,7 @@
 //   2. the standalone server's requests/s and p50/p99 latency at c=1 and c=16, with ORT on the main
 //      thread (--inference-thread=main), in its worker thread (--inference-thread=worker) and placed
 //      automatically (auto, the default: MNIST moves from the worker to the main thread after its first
-//      runs), next to a bare node:http server reading the same body (tools/bench/http-floor.mjs: Node's
+//      runs) with and without the native JSON addon (--native-json), next to a bare node:http server reading the same body (tools/bench/http-floor.mjs: Node's
 //      HTTP stack alone);
 //   3. the server's CPU time per request beyond ORT's own run (from /proc/<pid>/stat).
 // Load: wrk -t1 when installed (a C load generator takes less of the 2 shared cores), else autocannon.
@@ -94,7 +94,8 @@ function startServer(mode) {
           '--rest-port=0',
           `--model-repository=${repository}`,
           `--intra-op-threads=${threads}`,
-          `--inference-thread=${mode}`,
+          `--inference-thread=${mode === 'auto-js' ? 'auto' : mode}`,
+          `--native-json=${mode === 'auto-js' ? 'off' : 'on'}`,
           '--poll-interval-ms=0',
         ];
   const child = spawn(process.execPath, args, {
@@ -191,7 +192,7 @@ const ort32 = await ortPerCall(32, 500);
 // comparison with the floor is made under the same machine load.
 const rows = [];
 try {
-  for (const mode of ['main', 'worker', 'auto', 'floor', 'floor-json'])
+  for (const mode of ['main', 'worker', 'auto', 'auto-js', 'floor', 'floor-json'])
     servers.push({ mode, ...(await startServer(mode)) });
   for (const server of servers) {
     if (!server.mode.startsWith('floor')) {
@@ -200,7 +201,7 @@ try {
       if (check.status !== 200 || scores?.length !== 10)
         fail(`unexpected answer ${check.status}: ${JSON.stringify(scores)}`);
     }
-    if (server.mode === 'auto') await settleInline(server);
+    if (server.mode.startsWith('auto')) await settleInline(server);
     await load(server.url, 4, 1); // warm-up (JIT, ORT arenas)
   }
   for (const connections of levels) for (const server of servers) rows.push(await level(server, connections));
@@ -222,6 +223,7 @@ for (const r of rows) {
     main: 'server, ORT on main thread',
     worker: 'server, ORT on worker thread',
     auto: 'server, ORT auto placement',
+    'auto-js': 'same, --native-json=off',
     floor: 'bare node:http (floor)',
     'floor-json': 'node:http + JSON.parse',
   };
