@@ -104,7 +104,7 @@ for await (const source of nativeSources(path.join(root, 'libs'))) {
     // No -ffast-math: the addon's arithmetic must stay IEEE to match the JavaScript path bit for bit.
     const cc = process.env.CC || 'cc';
     const args = ['-O2', '-fPIC', '-shared', '-std=c11', '-Wall', '-Wextra', '-Werror', '-I', nodeHeaders];
-    const result = spawnSync(cc, [...args, '-o', addon, source], { stdio: 'inherit' });
+    const result = spawnSync(cc, [...args, '-o', addon, source, '-lm'], { stdio: 'inherit' });
     if (result.error) {
       console.warn(`build: ${rel} skipped (${cc}: ${result.error.message}); its JavaScript path is used`);
       continue;

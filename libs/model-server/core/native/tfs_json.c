@@ -17,8 +17,10 @@
 // formatDecimals(data, start, count, isFloat, separator): TF Serving's WriteDecimal for `count` values of a
 // Float32Array or Float64Array, joined by `separator`, in one string: printf's %g (six significant digits);
 // when that does not read back as the same float (or double), %.9g (%.17g); ".0" appended when the text has
-// neither '.' nor 'e'; NaN, Infinity, -Infinity as bare tokens. It uses the C library's printf and strtod,
-// which depend on the C locale's decimal point: the function is only exported when that point is '.'.
+// neither '.' nor 'e'; NaN, Infinity, -Infinity as bare tokens. Floats are rounded in double arithmetic
+// where that provably gives printf's digits (write_float_fast, ~10x cheaper than glibc's printf), and
+// through printf and strtof otherwise (exact ties, scales beyond 10^44, doubles). printf and strtod depend on
+// the C locale's decimal point: the function is only exported when that point is '.'.
 //
 // Compile without -ffast-math: the division must stay an IEEE division.
 #include <node_api.h>
@@ -27,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 #define NUM_INT 1
 #define NUM_UINT 2
@@ -149,11 +152,140 @@ bad_args:
   return NULL;
 }
 
+static const double P10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// v * 10^q in double arithmetic (one or two roundings); 0 when q is out of the table's reach.
+static double scale10(double v, int q) {
+  if (q >= 0 && q <= 22) return v * P10[q];
+  if (q < 0 && q >= -22) return v / P10[-q];
+  if (q > 22 && q <= 44) return v * P10[q - 22] * P10[22];
+  if (q < -22 && q >= -44) return v / P10[22] / P10[-q - 22];
+  return 0;
+}
+
+// The positive finite v rounded to n (6 or 9) significant digits, computed in double: the digits as an
+// integer in [10^(n-1), 10^n) and the decimal exponent of the first. Returns 0 when double arithmetic
+// cannot decide the rounding (the scaled value within 1e-6 of a half, which covers exact ties) or the
+// scale is out of reach; the caller then uses printf. The error of the scaled value is at most a few
+// units of 2^-53 relative, under 1e-6 absolute for n <= 9.
+static int round_to_digits(double v, int n, uint64_t* digits, int* exp10) {
+  int e = (int)floor(log10(v));
+  for (int attempt = 0; attempt < 2; attempt++) {
+    const double x = scale10(v, n - 1 - e);
+    if (x == 0) return 0;
+    if (x < P10[n - 1]) { // log10 rounded up across a power of ten
+      e--;
+      continue;
+    }
+    if (x >= P10[n]) {
+      e++;
+      continue;
+    }
+    const double whole = floor(x);
+    const double frac = x - whole;
+    if (frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6) return 0;
+    uint64_t d = (uint64_t)whole + (frac > 0.5);
+    if (d == (uint64_t)P10[n]) { // 9.999995 -> 10.0000
+      d /= 10;
+      e++;
+    }
+    *digits = d;
+    *exp10 = e;
+    return 1;
+  }
+  return 0;
+}
+
+// Whether the decimal digits x 10^(exp10 - n + 1) reads back (strtof) as the float v. Returns -1 when
+// double arithmetic cannot decide (the decimal within a hair of half a float ulp from v).
+static int reads_back_as_float(uint64_t digits, int exp10, int n, float v) {
+  const int q = n - 1 - exp10;
+  if (q > 22 || q < -22) return -1;
+  const double back = q >= 0 ? (double)digits / P10[q] : (double)digits * P10[-q];
+  if (back == (double)v) return 1;
+  const float toward = nextafterf(v, back > (double)v ? INFINITY : -INFINITY);
+  const double half_gap = fabs((double)toward - (double)v) / 2;
+  const double distance = fabs(back - (double)v);
+  if (distance < half_gap * (1 - 1e-9)) return 1;
+  if (distance > half_gap * (1 + 1e-9)) return 0;
+  return -1;
+}
+
+// printf's %.<n>g layout of digits x 10^(exp10 - n + 1) (sign written by the caller); returns the length.
+static size_t layout_g(char* out, uint64_t digits, int exp10, int n) {
+  char d[20];
+  for (int i = n - 1; i >= 0; i--) {
+    d[i] = (char)('0' + digits % 10);
+    digits /= 10;
+  }
+  int last = n; // digits kept after stripping trailing zeros
+  while (last > 1 && d[last - 1] == '0') last--;
+  size_t len = 0;
+  if (exp10 < -4 || exp10 >= n) {
+    out[len++] = d[0];
+    if (last > 1) {
+      out[len++] = '.';
+      memcpy(out + len, d + 1, (size_t)(last - 1));
+      len += (size_t)(last - 1);
+    }
+    out[len++] = 'e';
+    out[len++] = exp10 < 0 ? '-' : '+';
+    const int a = exp10 < 0 ? -exp10 : exp10;
+    if (a >= 100) out[len++] = (char)('0' + a / 100);
+    out[len++] = (char)('0' + a / 10 % 10);
+    out[len++] = (char)('0' + a % 10);
+  } else if (exp10 < 0) {
+    out[len++] = '0';
+    out[len++] = '.';
+    for (int i = 0; i < -exp10 - 1; i++) out[len++] = '0';
+    memcpy(out + len, d, (size_t)last);
+    len += (size_t)last;
+  } else {
+    memcpy(out + len, d, (size_t)exp10 + 1);
+    len += (size_t)exp10 + 1;
+    if (last > exp10 + 1) {
+      out[len++] = '.';
+      memcpy(out + len, d + exp10 + 1, (size_t)(last - exp10 - 1));
+      len += (size_t)(last - exp10 - 1);
+    }
+  }
+  return len;
+}
+
+// WriteDecimal for a float without printf, or 0 when a case needs printf's exact arithmetic.
+static size_t write_float_fast(char* out, float value) {
+  const double v = fabs((double)value);
+  if (v == 0 || !isfinite(v)) return 0;
+  size_t len = 0;
+  if (value < 0) out[len++] = '-';
+  uint64_t digits;
+  int exp10;
+  if (!round_to_digits(v, 6, &digits, &exp10)) return 0;
+  const int same = reads_back_as_float(digits, exp10, 6, fabsf(value));
+  if (same < 0) return 0;
+  if (!same) {
+    if (!round_to_digits(v, 9, &digits, &exp10)) return 0;
+    len += layout_g(out + len, digits, exp10, 9);
+  } else {
+    len += layout_g(out + len, digits, exp10, 6);
+  }
+  if (!memchr(out, '.', len) && !memchr(out, 'e', len)) {
+    out[len++] = '.';
+    out[len++] = '0';
+  }
+  return len;
+}
+
 // Appends one value in WriteDecimal's format; returns the new length.
 static size_t write_decimal(char* out, double value, int is_float) {
   if (value != value) return (size_t)sprintf(out, "NaN");
   if (value == 1.0 / 0.0) return (size_t)sprintf(out, "Infinity");
   if (value == -1.0 / 0.0) return (size_t)sprintf(out, "-Infinity");
+  if (is_float) {
+    const size_t fast = write_float_fast(out, (float)value);
+    if (fast > 0) return fast;
+  }
   int n = snprintf(out, 32, "%g", value);
   // TF Serving reads the text back as its own type (absl::SimpleAtof / SimpleAtod).
   const int same = is_float ? (double)strtof(out, NULL) == value : strtod(out, NULL) == value;

@@ -122,9 +122,9 @@ describe('native JSON addon', () => {
     const bits = new Uint32Array(2);
     const f32 = new Float32Array(bits.buffer, 0, 1);
     const f64 = new Float64Array(bits.buffer);
-    const floats = new Float32Array(2000);
-    const doubles = new Float64Array(2000);
-    for (let i = 0; i < 2000; i++) {
+    const floats = new Float32Array(20000);
+    const doubles = new Float64Array(20000);
+    for (let i = 0; i < 20000; i++) {
       bits[0] = Math.floor(next() * 2 ** 32);
       bits[1] = Math.floor(next() * 2 ** 32);
       floats[i] = i % 3 === 0 ? f32[0] : Math.fround(next() ** 3); // raw bit patterns and softmax-like values
@@ -133,11 +133,11 @@ describe('native JSON addon', () => {
     floats.set([0, -0, NaN, Infinity, -Infinity, 3.4028234663852886e38, 1.401298464324817e-45, 1e-5, 999999]);
     doubles.set([0, -0, NaN, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53, 0.1]);
     for (const sep of [', ', ',\n        ']) {
-      expect(formatDecimals(floats, 0, 2000, true, sep)).toBe(
-        formatDecimals(floats, 0, 2000, true, sep, false),
+      expect(formatDecimals(floats, 0, 20000, true, sep)).toBe(
+        formatDecimals(floats, 0, 20000, true, sep, false),
       );
-      expect(formatDecimals(doubles, 0, 2000, false, sep)).toBe(
-        formatDecimals(doubles, 0, 2000, false, sep, false),
+      expect(formatDecimals(doubles, 0, 20000, false, sep)).toBe(
+        formatDecimals(doubles, 0, 20000, false, sep, false),
       );
     }
     expect(formatDecimals(floats, 5, 3, true, '|')).toBe('3.40282347e+38|1.4013e-45|1e-05');
