@@ -220,9 +220,24 @@ class Parser {
     for (;;) {
       // Numbers are the common element (tensor data): a run of them is parsed in one tight loop.
       const first = this.pos < len ? buf[this.pos] : 0;
-      if ((first >= 0x30 && first <= 0x39) || first === 0x2d) this.numberRun(stack);
-      else stack.push(this.value());
-      let c = this.pos < len ? buf[this.pos] : 0;
+      let c: number;
+      if ((first >= 0x30 && first <= 0x39) || first === 0x2d) {
+        // A run's numbers sit at consecutive tape indices; a list that is one run (a tensor row) is
+        // built straight from them.
+        const from = this.numberRun();
+        const to = this.numCount;
+        c = this.pos < len ? buf[this.pos] : 0;
+        if (c === 0x5d && stack.length === base) {
+          this.pos++;
+          const items: JsonValue[] = new Array<JsonValue>(to - from);
+          for (let i = from; i < to; i++) items[i - from] = i;
+          return items;
+        }
+        for (let i = from; i < to; i++) stack.push(i);
+      } else {
+        stack.push(this.value());
+        c = this.pos < len ? buf[this.pos] : 0;
+      }
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
         this.skipWs();
         c = this.peek();
@@ -339,11 +354,13 @@ class Parser {
    * Parses array elements `n1,n2,...` while each is a number directly followed by a comma and the next
    * number (no whitespace): the body of a tensor list. Plain `-?int(.frac)?` numbers of at most 15 digits
    * are parsed with the tape and position in locals, without a call per element; any other number goes
-   * through number(). Pushes each number's tape index onto `stack` and stops after the last number it
-   * parsed, leaving the separator (or error) to array(). rapidjson's results and errors are unchanged:
-   * the same digits take the same fast or general path as in number().
+   * through number(). Each number takes the next tape index, so the run's numbers are the indices from
+   * the returned one up to numCount. Stops after the last number it parsed, leaving the separator (or
+   * error) to array(). rapidjson's results and errors are unchanged: the same digits take the same fast
+   * or general path as in number().
    */
-  private numberRun(stack: JsonValue[]): void {
+  private numberRun(): number {
+    const from = this.numCount;
     const native = this.native;
     if (native !== null) {
       // The addon takes the run while it stays plain, then hands the rest (if any) to the loop below.
@@ -352,11 +369,9 @@ class Parser {
       state[1] = this.numCount;
       for (;;) {
         const reason = native.numberRun(this.buf, this.nums, this.flags, state);
-        const end = state[1];
-        for (let i = this.numCount; i < end; i++) stack.push(i);
-        this.numCount = end;
+        this.numCount = state[1];
         this.pos = state[0];
-        if (reason === 0) return;
+        if (reason === 0) return from;
         if (reason !== 2) break;
         this.grow();
       }
@@ -418,12 +433,12 @@ class Parser {
           nums[count] = value;
           flags[count] = intFlags(value);
         }
-        stack.push(count++);
+        count++;
       } else {
         // Anything else (exponent, long mantissa, NaN/Infinity, malformed) takes the general path.
         this.numCount = count;
         this.pos = start;
-        stack.push(this.number());
+        this.number();
         nums = this.nums;
         flags = this.flags;
         count = this.numCount;
@@ -437,6 +452,7 @@ class Parser {
     }
     this.numCount = count;
     this.pos = p;
+    return from;
   }
 
   /**
