@@ -3,7 +3,9 @@
 // KafkaSink (acks=all) to a real broker, in the batch size the gateway's pipeline uses. Prints records/s
 // by wall clock and per CPU-second of this (single-threaded) process, i.e. "on one core".
 // Usage: node tools/scripts/build.mjs && node tools/bench/kafka-sink-bench.mjs [--kafka 127.0.0.1:9092]
-//        [--records 200000] [--batch 500] [--body-bytes 200]
+//        [--records 200000] [--batch 500] [--body-bytes 200] [--untuned]
+// --untuned loads kafkajs before the sinks lib, so its kafkajs replacements (kafkajs-tuning.ts) stay out:
+// the before/after of that tuning.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -18,7 +20,8 @@ const option = (name, fallback) => {
 const records = Number(option('records', '200000'));
 const batchSize = Number(option('batch', '500'));
 const bodyBytes = Number(option('body-bytes', '200'));
-const { KafkaSink } = require(join(root, 'dist/libs/inference-log/sinks/src'));
+if (process.argv.includes('--untuned')) require('kafkajs');
+const { KafkaSink, kafkajsTuning } = require(join(root, 'dist/libs/inference-log/sinks/src'));
 const { Kafka, logLevel } = require('kafkajs');
 
 let brokers = option('kafka', '');
@@ -80,5 +83,5 @@ stopBroker?.();
 console.log(
   `kafka sink: ${records} records of ~${request.length + 30} B in batches of ${batchSize}, acks=all: ` +
     `${Math.round(records / wallS)} records/s wall, ${Math.round(records / cpuS)} records per CPU-second ` +
-    `(${cpuS.toFixed(2)} s CPU over ${wallS.toFixed(2)} s)`,
+    `(${cpuS.toFixed(2)} s CPU over ${wallS.toFixed(2)} s); kafkajs tuning ${kafkajsTuning}`,
 );

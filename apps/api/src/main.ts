@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// Before anything that loads kafkajs: the sinks lib puts its kafkajs replacements into the module cache.
+import '@infergate/inference-log-sinks';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from './config/load-config';
 import { createApp } from './create-app';

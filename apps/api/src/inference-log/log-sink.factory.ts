@@ -2,6 +2,7 @@ import {
   AvroFileSink,
   KafkaSink,
   LogPipeline,
+  kafkajsTuning,
   SpooledLogPipeline,
   type InferenceLogSink,
   type InferenceLogWriter,
@@ -17,6 +18,7 @@ type Logger = { log(m: string): void; warn(m: string): void };
  */
 export function createLogSink(config: AppConfig, logger: Logger): InferenceLogSink {
   if (config.kafka) {
+    logger.log(`kafkajs producer tuning ${kafkajsTuning}`);
     return new KafkaSink({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   }
   return new AvroFileSink({ directory: config.inferenceLog.directory, fsync: config.inferenceLog.fsync });

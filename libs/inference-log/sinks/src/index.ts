@@ -1,3 +1,5 @@
+// First: puts kafkajs replacements into Node's module cache before anything here loads kafkajs.
+export * from './kafkajs-tuning';
 export * from './inference-log.sink';
 export * from './log-pipeline';
 export * from './kafka.sink';

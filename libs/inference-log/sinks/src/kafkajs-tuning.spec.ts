@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { crc32c } from './crc32c';
+import {
+  groupMessagesPerPartition,
+  kafkaCrc32c,
+  KAFKAJS_TUNED_VERSION,
+  recordEncoder,
+  type RecordEncoder,
+  type RecordFields,
+} from './kafkajs-tuning';
+
+// The replacements must answer exactly what kafkajs' own modules answer. Jest loads kafkajs' originals
+// (its module registry bypasses the Node cache entries the tuning installs), so both can be compared here.
+type Group = typeof groupMessagesPerPartition;
+const originalGroup = jest.requireActual<Group>('kafkajs/src/producer/groupMessagesPerPartition');
+const originalRecord = jest.requireActual<RecordEncoder>('kafkajs/src/protocol/recordBatch/record/v0');
+const Encoder = jest.requireActual<{ prototype: object }>('kafkajs/src/protocol/encoder');
+const originalCrc = jest.requireActual<(b: Buffer) => number>('kafkajs/src/protocol/recordBatch/crc32C');
+
+function byteWiseCrc32c(bytes: Uint8Array): number {
+  let crc = -1;
+  for (const b of bytes) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0x82f63b78 ^ (crc >>> 1) : crc >>> 1;
+  }
+  return (crc ^ -1) >>> 0;
+}
+
+describe('kafkajs tuning', () => {
+  it('is written for the kafkajs version the workspace pins', () => {
+    expect(jest.requireActual<{ version: string }>('kafkajs/package.json').version).toBe(
+      KAFKAJS_TUNED_VERSION,
+    );
+  });
+
+  it('groups messages per partition exactly as kafkajs does', () => {
+    let seed = 1;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (const partitions of [0, 1, 3, 12]) {
+      const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i }));
+      const messages = Array.from({ length: 700 }, (_, i) => ({ value: `m${i}`, key: String(next() % 50) }));
+      // A partitioner with state, as kafkajs' round-robin default: both must call it in the same order.
+      const partitioner = () => {
+        let calls = 0;
+        return ({ message }: { message: object }) =>
+          (Number((message as { key: string }).key) + calls++) % partitions;
+      };
+      const args = { topic: 't', partitionMetadata, messages };
+      expect(groupMessagesPerPartition({ ...args, partitioner: partitioner() })).toEqual(
+        originalGroup({ ...args, partitioner: partitioner() }),
+      );
+    }
+  });
+
+  it('encodes records to the same bytes as kafkajs does', () => {
+    let seed = 3;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const delegated: RecordFields[] = [];
+    const encode = recordEncoder((fields) => {
+      delegated.push(fields);
+      return originalRecord(fields);
+    }, Encoder.prototype);
+    const bytesOrString = (): unknown =>
+      [null, undefined, 'k€y', '', randomBytes(next(300)), Buffer.alloc(0), randomBytes(200_000)][next(7)];
+    for (let i = 0; i < 3000; i++) {
+      const fields: RecordFields = {
+        offsetDelta: [0, 1, 63, 64, 8191, 8192, next(1_000_000), 2 ** 31 - 1][next(8)],
+        timestampDelta: [0, 1, -1, 63, -64, 2 ** 35 + next(1000), -(2 ** 40), 2 ** 52][next(8)],
+        key: bytesOrString(),
+        value: bytesOrString(),
+      };
+      if (next(10) === 0) fields.headers = { trace: 'abc', bin: randomBytes(5), many: ['x', 'y'] };
+      if (next(20) === 0) fields.headers = {};
+      if (next(50) === 0) fields.timestampDelta = 2 ** 60; // beyond 2^53: kafkajs' own (Long) path
+      const expected = originalRecord(fields).buffer;
+      const actual = encode(fields);
+      expect(Buffer.isBuffer(actual.buf)).toBe(true);
+      expect(actual.buffer.equals(expected)).toBe(true);
+    }
+    // Headers and non-integer deltas went to kafkajs; plain records (the sink's) did not.
+    expect(delegated.length).toBeGreaterThan(200);
+    expect(
+      delegated.every(
+        (f) => (f.headers && Object.keys(f.headers).length > 0) || f.timestampDelta === 2 ** 60,
+      ),
+    ).toBe(true);
+  });
+
+  it('checksums record batches exactly as kafkajs does', () => {
+    expect(kafkaCrc32c(Buffer.from('123456789'))).toBe(0xe3069283); // the CRC-32C check value
+    for (let n = 0; n < 300; n++) {
+      const bytes = randomBytes(n * 7);
+      expect(kafkaCrc32c(bytes)).toBe(originalCrc(bytes));
+      const start = n % 9;
+      const end = Math.max(start, bytes.length - (n % 5));
+      expect(crc32c(bytes, start, end)).toBe(byteWiseCrc32c(bytes.subarray(start, end)));
+    }
+  });
+
+  it('is in place in a Node process that loads the built lib before kafkajs', () => {
+    const sinks = path.resolve(__dirname, '../../../../dist/libs/inference-log/sinks/src');
+    const script = `
+      const sinks = require(${JSON.stringify(sinks)});
+      require('kafkajs');
+      const cache = require.cache;
+      const group = cache[require.resolve('kafkajs/src/producer/groupMessagesPerPartition')].exports;
+      const crc = cache[require.resolve('kafkajs/src/protocol/recordBatch/crc32C')].exports;
+      const record = cache[require.resolve('kafkajs/src/protocol/recordBatch/record/v0')].exports;
+      const bytes = record({ offsetDelta: 3, key: null, value: Buffer.from('v') }).buffer.toString('hex');
+      console.log(JSON.stringify([sinks.kafkajsTuning, group === sinks.groupMessagesPerPartition, crc === sinks.kafkaCrc32c, bytes]));`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../../../..') });
+    expect(run.stderr.toString()).toBe('');
+    expect(JSON.parse(run.stdout.toString())).toEqual([
+      `applied (kafkajs ${KAFKAJS_TUNED_VERSION}: linear partition grouping, records written in place, slicing-by-8 CRC-32C)`,
+      true,
+      true,
+      // length 7 (zigzag 14), attributes 0, timestampDelta 0, offsetDelta 3 (zigzag 6), key null (-1 -> 1),
+      // value of 1 byte (zigzag 2) 'v', no headers
+      '0e000006010276' + '00',
+    ]);
+    // Loaded after kafkajs, it leaves kafkajs alone and says so.
+    const late = spawnSync(
+      process.execPath,
+      ['-e', `require('kafkajs'); console.log(require(${JSON.stringify(sinks)}).kafkajsTuning)`],
+      {
+        cwd: path.resolve(__dirname, '../../../..'),
+      },
+    );
+    expect(late.stdout.toString().trim()).toBe('not applied: kafkajs was loaded before');
+  });
+});
