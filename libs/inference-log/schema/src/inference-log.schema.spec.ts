@@ -52,6 +52,32 @@ describe('inferencelog schema', () => {
     expect(bytes.equals(generic)).toBe(true);
   });
 
+  it('writes the bytes avsc writes, for 5000 random records', () => {
+    let seed = 9;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const text = (max: number) =>
+      Array.from(
+        { length: next(max) },
+        () => ['a', '{', '"', '0.5, ', 'é', '€', '😀', '\u0000', '\n', ' '][next(10)],
+      ).join('');
+    const ints = [0, 1, -1, 63, 64, -64, -65, 8191, 8192, 2 ** 31 - 1, -(2 ** 31), 404, 500];
+    const longs = [0, 1, -1, 1_764_000_000_000, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 35, -(2 ** 40)];
+    const type = inferenceLogType(1);
+    for (let i = 0; i < 5000; i++) {
+      const r: InferenceLogRecord = {
+        modelId: ints[next(ints.length)],
+        modelName: text(20),
+        modelVersion: ints[next(ints.length)],
+        requestTimestamp: longs[next(longs.length)] + next(1000),
+        responseHttpCode: ints[next(ints.length)],
+        inferenceRequest: text(next(10) === 0 ? 3000 : 80),
+        inferenceResponse: text(200),
+      };
+      if (!Number.isSafeInteger(r.requestTimestamp)) r.requestTimestamp = 0;
+      expect(encodeInferenceLog(r).equals(type.toBuffer(r))).toBe(true);
+    }
+  });
+
   it('keeps millisecond timestamps exact', () => {
     const decoded = decodeInferenceLog(encodeInferenceLog({ ...record, requestTimestamp: 2 ** 52 + 1 }));
     expect(decoded.requestTimestamp).toBe(2 ** 52 + 1);

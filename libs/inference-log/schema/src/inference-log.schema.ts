@@ -45,7 +45,87 @@ export function inferenceLogType(version: InferenceSchemaVersion = WRITTEN_SCHEM
  * Hopsworks writes inference logs (GenericDatumWriter + binaryEncoder) and how its readers decode them.
  */
 export function encodeInferenceLog(record: InferenceLogRecord): Buffer {
-  return inferenceLogType(1).toBuffer(record);
+  const size = inferenceLogSize(record);
+  if (size < 0) return inferenceLogType(1).toBuffer(record);
+  const buf = Buffer.allocUnsafe(size);
+  writeInferenceLog(record, buf, 0);
+  return buf;
+}
+
+/**
+ * The byte size of a v1 record's Avro encoding, or -1 when a field is not a plain Avro int/long/string
+ * (the caller then goes through avsc, which owns coercion and errors for such values).
+ */
+export function inferenceLogSize(record: InferenceLogRecord): number {
+  const { modelId, modelVersion, requestTimestamp, responseHttpCode } = record;
+  if (
+    (modelId | 0) !== modelId ||
+    (modelVersion | 0) !== modelVersion ||
+    (responseHttpCode | 0) !== responseHttpCode ||
+    !Number.isSafeInteger(requestTimestamp) ||
+    typeof record.modelName !== 'string' ||
+    typeof record.inferenceRequest !== 'string' ||
+    typeof record.inferenceResponse !== 'string'
+  ) {
+    return -1;
+  }
+  return (
+    longSize(modelId) +
+    stringSize(record.modelName) +
+    longSize(modelVersion) +
+    longSize(requestTimestamp) +
+    longSize(responseHttpCode) +
+    stringSize(record.inferenceRequest) +
+    stringSize(record.inferenceResponse)
+  );
+}
+
+/**
+ * Writes a v1 record's Avro binary encoding at target[offset...] in one pass (the bytes avsc writes,
+ * without its second pass for records larger than its 1 KiB scratch and the copy out of it); returns the
+ * end offset. Call only when inferenceLogSize(record) >= 0 and target has that many bytes free.
+ */
+export function writeInferenceLog(record: InferenceLogRecord, target: Buffer, offset: number): number {
+  let o = writeLong(target, offset, record.modelId);
+  o = writeString(target, o, record.modelName);
+  o = writeLong(target, o, record.modelVersion);
+  o = writeLong(target, o, record.requestTimestamp);
+  o = writeLong(target, o, record.responseHttpCode);
+  o = writeString(target, o, record.inferenceRequest);
+  return writeString(target, o, record.inferenceResponse);
+}
+
+// Avro int and long: zigzag, then 7 bits per byte, least significant first. Safe integers only (exact in
+// double arithmetic below 2^53).
+function longSize(value: number): number {
+  let z = value >= 0 ? value * 2 : -value * 2 - 1;
+  let n = 1;
+  while (z >= 0x80) {
+    z = Math.floor(z / 0x80);
+    n++;
+  }
+  return n;
+}
+
+function writeLong(buf: Buffer, o: number, value: number): number {
+  let z = value >= 0 ? value * 2 : -value * 2 - 1;
+  while (z >= 0x80) {
+    buf[o++] = (z % 0x80) | 0x80;
+    z = Math.floor(z / 0x80);
+  }
+  buf[o++] = z;
+  return o;
+}
+
+function stringSize(value: string): number {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  return longSize(bytes) + bytes;
+}
+
+function writeString(buf: Buffer, o: number, value: string): number {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  o = writeLong(buf, o, bytes);
+  return o + buf.write(value, o, bytes, 'utf8');
 }
 
 export function decodeInferenceLog(bytes: Uint8Array, version: 1): InferenceLogRecord;

@@ -25,8 +25,18 @@ export interface SpoolRecord {
 }
 
 export function encodeFrame(topic: string, acceptedAt: number, value: Buffer): Buffer {
+  return encodeFrameWith(topic, acceptedAt, value.length, (frame, at) => value.copy(frame, at));
+}
+
+/** encodeFrame for a value written straight into the frame by `writeValue` (valueLength bytes at `at`). */
+export function encodeFrameWith(
+  topic: string,
+  acceptedAt: number,
+  valueLength: number,
+  writeValue: (frame: Buffer, at: number) => void,
+): Buffer {
   const topicBytes = Buffer.byteLength(topic);
-  const payloadLength = 1 + 2 + topicBytes + 8 + value.length;
+  const payloadLength = 1 + 2 + topicBytes + 8 + valueLength;
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadLength);
   let o = FRAME_HEADER_BYTES;
   frame.writeUInt8(FORMAT, o++);
@@ -35,7 +45,7 @@ export function encodeFrame(topic: string, acceptedAt: number, value: Buffer): B
   o += frame.write(topic, o, 'utf8');
   frame.writeDoubleLE(acceptedAt, o);
   o += 8;
-  value.copy(frame, o);
+  writeValue(frame, o);
   frame.writeUInt32LE(payloadLength, 0);
   frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
   return frame;

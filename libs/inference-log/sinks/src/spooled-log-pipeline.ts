@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeInferenceLog } from '@infergate/inference-log-schema';
+import { encodeInferenceLog, inferenceLogSize, writeInferenceLog } from '@infergate/inference-log-schema';
 import { describeError } from './describe-error';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
 import type { InferenceLogWriter, SpoolTransport } from './inference-log.writer';
 import type { LogPipelineLogger, LogPipelineStats } from './log-pipeline';
 import { ServingSpool, type SpoolBatch, type SpoolFsync } from './serving-spool';
-import { encodeFrame } from './spool-record';
+import { encodeFrame, encodeFrameWith } from './spool-record';
 
 export type SpoolCapPolicy = 'refuse-new' | 'drop-oldest';
 
@@ -157,7 +157,14 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     const ref = { servingId: destination.servingId, servingName: destination.servingName };
     if (destination.topic === null) return true;
     if (this.closed) return this.drop(ref, 1, 'closed');
-    const frame = encodeFrame(destination.topic, Date.now(), encodeInferenceLog(record));
+    // The Avro value is written straight into the frame (one allocation per record) when it can be.
+    const size = inferenceLogSize(record);
+    const frame =
+      size >= 0
+        ? encodeFrameWith(destination.topic, Date.now(), size, (buf, at) =>
+            writeInferenceLog(record, buf, at),
+          )
+        : encodeFrame(destination.topic, Date.now(), encodeInferenceLog(record));
     if (this.bytes + frame.length > this.options.maxBytes) {
       if (this.options.atCap === 'refuse-new') return this.drop(ref, 1, 'cap');
       // Deleting old segments is asynchronous: while it runs, new records may overshoot the cap by one
