@@ -70,11 +70,11 @@ export function inferenceLogSize(record: InferenceLogRecord): number {
     return -1;
   }
   return (
-    longSize(modelId) +
+    avroLongSize(modelId) +
     stringSize(record.modelName) +
-    longSize(modelVersion) +
-    longSize(requestTimestamp) +
-    longSize(responseHttpCode) +
+    avroLongSize(modelVersion) +
+    avroLongSize(requestTimestamp) +
+    avroLongSize(responseHttpCode) +
     stringSize(record.inferenceRequest) +
     stringSize(record.inferenceResponse)
   );
@@ -86,18 +86,20 @@ export function inferenceLogSize(record: InferenceLogRecord): number {
  * end offset. Call only when inferenceLogSize(record) >= 0 and target has that many bytes free.
  */
 export function writeInferenceLog(record: InferenceLogRecord, target: Buffer, offset: number): number {
-  let o = writeLong(target, offset, record.modelId);
+  let o = writeAvroLong(target, offset, record.modelId);
   o = writeString(target, o, record.modelName);
-  o = writeLong(target, o, record.modelVersion);
-  o = writeLong(target, o, record.requestTimestamp);
-  o = writeLong(target, o, record.responseHttpCode);
+  o = writeAvroLong(target, o, record.modelVersion);
+  o = writeAvroLong(target, o, record.requestTimestamp);
+  o = writeAvroLong(target, o, record.responseHttpCode);
   o = writeString(target, o, record.inferenceRequest);
   return writeString(target, o, record.inferenceResponse);
 }
 
-// Avro int and long: zigzag, then 7 bits per byte, least significant first. Safe integers only (exact in
-// double arithmetic below 2^53).
-function longSize(value: number): number {
+/**
+ * Avro's int and long encoding: zigzag, then 7 bits per byte, least significant first (the same bytes as
+ * Kafka's varint/varlong). Safe integers only: exact in double arithmetic below 2^53.
+ */
+export function avroLongSize(value: number): number {
   let z = value >= 0 ? value * 2 : -value * 2 - 1;
   let n = 1;
   while (z >= 0x80) {
@@ -107,7 +109,8 @@ function longSize(value: number): number {
   return n;
 }
 
-function writeLong(buf: Buffer, o: number, value: number): number {
+/** Writes avroLongSize(value) bytes at buf[o...]; returns the end offset. */
+export function writeAvroLong(buf: Buffer, o: number, value: number): number {
   let z = value >= 0 ? value * 2 : -value * 2 - 1;
   while (z >= 0x80) {
     buf[o++] = (z % 0x80) | 0x80;
@@ -119,12 +122,12 @@ function writeLong(buf: Buffer, o: number, value: number): number {
 
 function stringSize(value: string): number {
   const bytes = Buffer.byteLength(value, 'utf8');
-  return longSize(bytes) + bytes;
+  return avroLongSize(bytes) + bytes;
 }
 
 function writeString(buf: Buffer, o: number, value: string): number {
   const bytes = Buffer.byteLength(value, 'utf8');
-  o = writeLong(buf, o, bytes);
+  o = writeAvroLong(buf, o, bytes);
   return o + buf.write(value, o, bytes, 'utf8');
 }
 

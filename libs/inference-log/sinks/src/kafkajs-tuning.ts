@@ -1,4 +1,5 @@
 import Module from 'node:module';
+import { avroLongSize, writeAvroLong } from '@infergate/inference-log-schema';
 import { crc32c } from './crc32c';
 
 /**
@@ -78,20 +79,21 @@ export function recordEncoder(original: RecordEncoder, encoderPrototype: object)
       value == null ? -1 : Buffer.isBuffer(value) ? value.length : Buffer.byteLength(value as string);
     const body =
       1 + // attributes
-      varLongSize(timestampDelta) +
-      varIntSize(offsetDelta) +
-      varIntSize(keySize) +
+      avroLongSize(timestampDelta) +
+      avroLongSize(offsetDelta) +
+      avroLongSize(keySize) +
       Math.max(keySize, 0) +
-      varIntSize(valueSize) +
+      avroLongSize(valueSize) +
       Math.max(valueSize, 0) +
       1; // no headers: varint 0
-    const buf = Buffer.allocUnsafe(varIntSize(body) + body);
-    let p = writeVarInt(buf, 0, body);
+    // Kafka's varint and varlong are Avro's zigzag encoding (int32 values encode the same either way).
+    const buf = Buffer.allocUnsafe(avroLongSize(body) + body);
+    let p = writeAvroLong(buf, 0, body);
     buf[p++] = 0;
-    p = writeVarLong(buf, p, timestampDelta);
-    p = writeVarInt(buf, p, offsetDelta);
-    p = writeBytes(buf, writeVarInt(buf, p, keySize), key);
-    p = writeBytes(buf, writeVarInt(buf, p, valueSize), value);
+    p = writeAvroLong(buf, p, timestampDelta);
+    p = writeAvroLong(buf, p, offsetDelta);
+    p = writeBytes(buf, writeAvroLong(buf, p, keySize), key);
+    p = writeBytes(buf, writeAvroLong(buf, p, valueSize), value);
     buf[p++] = 0;
     const encoder = Object.create(encoderPrototype) as {
       buf: Buffer;
@@ -112,48 +114,6 @@ function writeBytes(buf: Buffer, p: number, v: unknown): number {
   if (v == null) return p;
   if (typeof v === 'string') return p + buf.write(v, p, 'utf8');
   return p + (v as Buffer).copy(buf, p);
-}
-
-// Kafka varints: zigzag, then 7 bits per byte, least significant first.
-function varIntSize(value: number): number {
-  let z = ((value << 1) ^ (value >> 31)) >>> 0;
-  let n = 1;
-  while (z >= 0x80) {
-    z >>>= 7;
-    n++;
-  }
-  return n;
-}
-
-function writeVarInt(buf: Buffer, p: number, value: number): number {
-  let z = ((value << 1) ^ (value >> 31)) >>> 0;
-  while (z >= 0x80) {
-    buf[p++] = (z & 0x7f) | 0x80;
-    z >>>= 7;
-  }
-  buf[p++] = z;
-  return p;
-}
-
-// 64-bit zigzag of a safe integer, in double arithmetic (exact below 2^53).
-function varLongSize(value: number): number {
-  let z = value >= 0 ? value * 2 : -value * 2 - 1;
-  let n = 1;
-  while (z >= 0x80) {
-    z = Math.floor(z / 0x80);
-    n++;
-  }
-  return n;
-}
-
-function writeVarLong(buf: Buffer, p: number, value: number): number {
-  let z = value >= 0 ? value * 2 : -value * 2 - 1;
-  while (z >= 0x80) {
-    buf[p++] = (z % 0x80) | 0x80;
-    z = Math.floor(z / 0x80);
-  }
-  buf[p++] = z;
-  return p;
 }
 
 /** kafkajs' crc32C/index.js contract: the unsigned CRC-32C of a whole buffer. */

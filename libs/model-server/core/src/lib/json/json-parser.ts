@@ -352,12 +352,10 @@ class Parser {
 
   /**
    * Parses array elements `n1,n2,...` while each is a number directly followed by a comma and the next
-   * number (no whitespace): the body of a tensor list. Plain `-?int(.frac)?` numbers of at most 15 digits
-   * are parsed with the tape and position in locals, without a call per element; any other number goes
-   * through number(). Each number takes the next tape index, so the run's numbers are the indices from
-   * the returned one up to numCount. Stops after the last number it parsed, leaving the separator (or
-   * error) to array(). rapidjson's results and errors are unchanged: the same digits take the same fast
-   * or general path as in number().
+   * number (no whitespace): the body of a tensor list. The native addon takes plain `-?int(.frac)?`
+   * numbers of at most 15 digits in one call, with number()'s arithmetic; the rest goes through number().
+   * Each number takes the next tape index, so the run's numbers are the indices from the returned one up
+   * to numCount. Stops after the last number it parsed, leaving the separator (or error) to array().
    */
   private numberRun(): number {
     const from = this.numCount;
@@ -376,83 +374,18 @@ class Parser {
         this.grow();
       }
     }
+    // Without the addon, or from an element it does not take: one number() per element.
     const buf = this.buf;
     const len = this.len;
-    let nums = this.nums;
-    let flags = this.flags;
-    let count = this.numCount;
-    let p = this.pos;
     for (;;) {
-      const start = p;
-      let c = buf[p];
-      const minus = c === 0x2d;
-      if (minus) c = ++p < len ? buf[p] : 0;
-      let fast = c >= 0x30 && c <= 0x39;
-      let mantissa = c - 0x30;
-      let frac = 0;
-      if (fast) {
-        p++;
-        if (mantissa !== 0) {
-          while (p < len && (c = buf[p]) >= 0x30 && c <= 0x39) {
-            mantissa = mantissa * 10 + (c - 0x30);
-            p++;
-          }
-        }
-        c = p < len ? buf[p] : 0;
-        if (c === 0x2e) {
-          const fracStart = ++p;
-          while (p < len && (c = buf[p]) >= 0x30 && c <= 0x39) {
-            mantissa = mantissa * 10 + (c - 0x30);
-            p++;
-          }
-          frac = p - fracStart;
-          c = p < len ? buf[p] : 0;
-        }
-        fast =
-          c !== 0x65 &&
-          c !== 0x45 &&
-          p - start - (minus ? 1 : 0) - (frac > 0 ? 1 : 0) <= 15 &&
-          (frac > 0 || buf[p - 1] !== 0x2e);
-      }
-      if (fast) {
-        if (count === nums.length) {
-          this.numCount = count;
-          this.grow();
-          nums = this.nums;
-          flags = this.flags;
-        }
-        if (frac > 0) {
-          const value = mantissa / POW10[frac];
-          nums[count] = minus ? -value : value;
-          flags[count] = 0;
-        } else if (minus && mantissa === 0) {
-          nums[count] = 0;
-          flags[count] = NUM_INT | NUM_INT64 | NUM_UINT | NUM_UINT64;
-        } else {
-          const value = minus ? -mantissa : mantissa;
-          nums[count] = value;
-          flags[count] = intFlags(value);
-        }
-        count++;
-      } else {
-        // Anything else (exponent, long mantissa, NaN/Infinity, malformed) takes the general path.
-        this.numCount = count;
-        this.pos = start;
-        this.number();
-        nums = this.nums;
-        flags = this.flags;
-        count = this.numCount;
-        p = this.pos;
-        c = p < len ? buf[p] : 0;
-      }
+      this.number();
+      const p = this.pos;
+      const c = p < len ? buf[p] : 0;
       // Continue only on `,` directly followed by the start of another number.
       const next = p + 1 < len ? buf[p + 1] : 0;
-      if (c !== 0x2c || !((next >= 0x30 && next <= 0x39) || next === 0x2d)) break;
-      p++;
+      if (c !== 0x2c || !((next >= 0x30 && next <= 0x39) || next === 0x2d)) return from;
+      this.pos = p + 1;
     }
-    this.numCount = count;
-    this.pos = p;
-    return from;
   }
 
   /**
