@@ -6,6 +6,8 @@ import {
   groupMessagesPerPartition,
   kafkaCrc32c,
   KAFKAJS_TUNED_VERSION,
+  produceRequestEncoder,
+  type ProduceDeps,
   recordEncoder,
   type RecordEncoder,
   type RecordFields,
@@ -88,6 +90,62 @@ describe('kafkajs tuning', () => {
     ).toBe(true);
   });
 
+  it('encodes produce requests (v3, reused by v4-v7) to the same bytes as kafkajs does', async () => {
+    type Produce = Parameters<typeof produceRequestEncoder>[0];
+    const originalProduce = jest.requireActual<Produce>('kafkajs/src/protocol/requests/produce/v3/request');
+    const Long = jest.requireActual<ProduceDeps['Long'] & { fromInt(n: number): unknown }>(
+      'kafkajs/src/utils/long',
+    );
+    const encode = produceRequestEncoder(originalProduce, {
+      Long,
+      encoderPrototype: Encoder.prototype,
+      record: recordEncoder(originalRecord, Encoder.prototype),
+      crc32c: originalCrc,
+    });
+    let seed = 5;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_764_000_000_123);
+    try {
+      for (let i = 0; i < 300; i++) {
+        const message = () => {
+          const m: Record<string, unknown> = {
+            key: [null, 'k', randomBytes(8)][next(3)],
+            value: [randomBytes(next(6000)), 'v€', null][next(3)],
+          };
+          if (next(4) === 0)
+            m['timestamp'] = [1_764_000_000_000 + next(5000), String(1_764_000_000_000 + next(5000)), '0'][
+              next(3)
+            ];
+          if (next(10) === 0) m['headers'] = { h: 'x' };
+          return m;
+        };
+        const args = {
+          acks: [-1, 1, 0][next(3)],
+          timeout: next(30000),
+          transactionalId: [undefined, null, '', 'tx-1'][next(4)],
+          producerId: [undefined, Long.fromInt(4242), 77][next(3)],
+          producerEpoch: [undefined, 0, 3][next(3)],
+          topicData: Array.from({ length: 1 + next(3) }, (_, t) => ({
+            topic: `topic-${t}-é`,
+            partitions: Array.from({ length: 1 + next(3) }, (_, p) => ({
+              partition: p,
+              ...(next(2) ? { firstSequence: next(100) } : {}),
+              messages: Array.from({ length: next(40) }, message),
+            })),
+          })),
+        };
+        const expected = ((await originalProduce(args).encode()) as { buffer: Buffer }).buffer;
+        const actual = ((await encode(args).encode()) as { buffer: Buffer }).buffer;
+        expect([i, actual.equals(expected)]).toEqual([i, true]);
+      }
+      // A compressed request keeps kafkajs' encoder (the same function object).
+      const compressed = { acks: -1, timeout: 1000, compression: 1, topicData: [] };
+      expect(String(encode(compressed).encode)).toBe(String(originalProduce(compressed).encode));
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('checksums record batches exactly as kafkajs does', () => {
     expect(kafkaCrc32c(Buffer.from('123456789'))).toBe(0xe3069283); // the CRC-32C check value
     for (let n = 0; n < 300; n++) {
@@ -113,7 +171,7 @@ describe('kafkajs tuning', () => {
     const run = spawnSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../../../..') });
     expect(run.stderr.toString()).toBe('');
     expect(JSON.parse(run.stdout.toString())).toEqual([
-      `applied (kafkajs ${KAFKAJS_TUNED_VERSION}: linear partition grouping, records written in place, slicing-by-8 CRC-32C)`,
+      `applied (kafkajs ${KAFKAJS_TUNED_VERSION}: linear partition grouping, records and produce requests written in place, slicing-by-8 CRC-32C)`,
       true,
       true,
       // length 7 (zigzag 14), attributes 0, timestampDelta 0, offsetDelta 3 (zigzag 6), key null (-1 -> 1),
