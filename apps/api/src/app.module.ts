@@ -35,6 +35,10 @@ export class AppModule {
           useFactory: () => ({
             ...(config.postgresUrl ? { postgresUrl: config.postgresUrl } : { sqlitePath: config.sqlitePath }),
             lookupCacheMs: config.lookupCacheMs,
+            onConnectionError: (error: Error) =>
+              new Logger('Store').warn(
+                `PostgreSQL closed a pooled connection (${error.message}); reconnecting on demand`,
+              ),
           }),
         }),
         AuthModule.forRootAsync({

@@ -285,3 +285,42 @@ describe.each(postgresServer ? [sqlite, postgres] : [sqlite])('store on $name', 
     expect(await keys.delete(user.id)).toBe(1);
   });
 });
+
+(postgresServer ? describe : describe.skip)('store on PostgreSQL, when the server closes connections', () => {
+  it('keeps answering after an idle pooled connection is terminated, and reports it', async () => {
+    const database = await createTestDatabase(postgresServer!);
+    const errors: Error[] = [];
+    const db = await openStore({
+      postgresUrl: database.url,
+      onConnectionError: (error) => errors.push(error),
+    });
+    try {
+      const users = new UserRepository(db);
+      const user = await users.create({
+        email: 'a@example.com',
+        first_name: 'A',
+        last_name: 'B',
+        password_hash: 'x',
+        role: 'HOPS_USER',
+        status: 'ACTIVATED',
+      });
+      // What a PostgreSQL restart or failover does to the pool's idle connections.
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        const { rowCount } = await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        );
+        expect(rowCount).toBeGreaterThan(0);
+      } finally {
+        await admin.end();
+      }
+      for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(errors[0]?.message).toMatch(/terminating connection/);
+      expect((await users.findById(user.id))?.email).toBe('a@example.com');
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});

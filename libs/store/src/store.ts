@@ -14,6 +14,12 @@ export type StoreOptions = StoreLocation & {
    * Writes through this process clear the cache at once; this is the bound for other replicas' writes.
    */
   readonly lookupCacheMs?: number;
+  /**
+   * PostgreSQL: called when the server closes an idle pooled connection (a restart, a failover,
+   * pg_terminate_backend). pg drops that connection and the next query opens a new one; without a
+   * listener, pg's pool would re-emit the error with none attached and end the process.
+   */
+  readonly onConnectionError?: (error: Error) => void;
 };
 
 type StoreLocation =
@@ -71,20 +77,20 @@ export async function openStore(options: StoreOptions): Promise<Db> {
 function createDialect(options: StoreOptions): Dialect {
   switch (storeDialect(options)) {
     case 'postgres':
-      return new PostgresDialect({
-        pool: new pg.Pool({
-          connectionString: options.postgresUrl,
-          max: options.postgresUrl !== undefined ? (options.poolSize ?? 10) : 10,
-          // bigint (int8) columns hold epoch milliseconds and counts: well inside 2^53, so read them as
-          // numbers like SQLite does rather than pg's default strings.
-          types: {
-            getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-              oid === pg.types.builtins.INT8
-                ? (value: string) => Number(value)
-                : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-          },
-        }),
+      const pool = new pg.Pool({
+        connectionString: options.postgresUrl,
+        max: options.postgresUrl !== undefined ? (options.poolSize ?? 10) : 10,
+        // bigint (int8) columns hold epoch milliseconds and counts: well inside 2^53, so read them as
+        // numbers like SQLite does rather than pg's default strings.
+        types: {
+          getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+            oid === pg.types.builtins.INT8
+              ? (value: string) => Number(value)
+              : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        },
       });
+      pool.on('error', (error) => options.onConnectionError?.(error));
+      return new PostgresDialect({ pool });
     case 'sqlite': {
       const path = options.sqlitePath as string;
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
