@@ -76,7 +76,7 @@ export async function openStore(options: StoreOptions): Promise<Db> {
 
 function createDialect(options: StoreOptions): Dialect {
   switch (storeDialect(options)) {
-    case 'postgres':
+    case 'postgres': {
       const pool = new pg.Pool({
         connectionString: options.postgresUrl,
         max: options.postgresUrl !== undefined ? (options.poolSize ?? 10) : 10,
@@ -91,6 +91,7 @@ function createDialect(options: StoreOptions): Dialect {
       });
       pool.on('error', (error) => options.onConnectionError?.(error));
       return new PostgresDialect({ pool });
+    }
     case 'sqlite': {
       const path = options.sqlitePath as string;
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
