@@ -18,31 +18,39 @@ function testPostgresUrl(): string | undefined {
   return process.env['TEST_POSTGRES_URL'] || undefined;
 }
 
+/** Runs one statement on its own connection to `url` (creating, dropping, terminating). */
+async function adminQuery(url: string, sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh database on that server, so each test starts from an empty schema; drop() removes it. */
 async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `infergate_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
+    drop: async () => {
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };
 }
+
+const newUser = (email: string) => ({
+  email,
+  first_name: 'A',
+  last_name: 'B',
+  password_hash: 'x',
+  role: 'HOPS_USER' as const,
+  status: 'ACTIVATED' as const,
+});
 
 interface Backend {
   readonly name: string;
@@ -89,15 +97,6 @@ describe.each(postgresServer ? [sqlite, postgres] : [sqlite])('store on $name', 
   afterEach(async () => {
     await db.destroy();
     await dispose();
-  });
-
-  const newUser = (email: string) => ({
-    email,
-    first_name: 'A',
-    last_name: 'B',
-    password_hash: 'x',
-    role: 'HOPS_USER' as const,
-    status: 'ACTIVATED' as const,
   });
 
   it('migrates once and reopens an existing file', async () => {
@@ -296,25 +295,13 @@ describe.each(postgresServer ? [sqlite, postgres] : [sqlite])('store on $name', 
     });
     try {
       const users = new UserRepository(db);
-      const user = await users.create({
-        email: 'a@example.com',
-        first_name: 'A',
-        last_name: 'B',
-        password_hash: 'x',
-        role: 'HOPS_USER',
-        status: 'ACTIVATED',
-      });
+      const user = await users.create(newUser('a@example.com'));
       // What a PostgreSQL restart or failover does to the pool's idle connections.
-      const admin = new pg.Client({ connectionString: database.url });
-      await admin.connect();
-      try {
-        const { rowCount } = await admin.query(
-          'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-        );
-        expect(rowCount).toBeGreaterThan(0);
-      } finally {
-        await admin.end();
-      }
+      const { rowCount } = await adminQuery(
+        database.url,
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      expect(rowCount).toBeGreaterThan(0);
       for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(errors[0]?.message).toMatch(/terminating connection/);
       expect((await users.findById(user.id))?.email).toBe('a@example.com');
