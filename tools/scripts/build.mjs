@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Compiles every app and lib under apps/ and libs/ to CommonJS in dist/ with swc (decorator metadata for
 // Nest, path aliases rewritten to relative requires), and copies the non-TypeScript files that live beside
-// the sources (.avsc schemas, JSON), and compiles the C Node-API addons found in a lib's native/ directory
+// the sources (.avsc schemas, JSON). It also compiles the C Node-API addons found in a lib's native/ directory
 // (the model server's JSON number parser) with the system C compiler against Node's own headers; an addon
 // that cannot be built (no compiler or headers) is skipped with a warning and its lib runs its JavaScript
-// path instead, while a compile error fails the build. One pass over the workspace takes about a second, so there is no
-// per-project incremental build to keep in sync. Usage: node tools/scripts/build.mjs [--out dist]
+// path instead, while a compile error fails the build. One pass over the workspace takes about a second,
+// so there is no per-project incremental build to keep in sync. Usage: node tools/scripts/build.mjs [--out dist]
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, writeFile, copyFile, rm, rename } from 'node:fs/promises';
 import { existsSync, readFileSync, statSync } from 'node:fs';

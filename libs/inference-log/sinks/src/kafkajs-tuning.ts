@@ -3,13 +3,15 @@ import { avroLongSize, writeAvroLong } from '@infergate/inference-log-schema';
 import { crc32c } from './crc32c';
 
 /**
- * Three replacements for kafkajs 2.2.4 internals that cost the Kafka sink a third of its CPU per record:
+ * Four replacements for kafkajs 2.2.4 internals that cost the Kafka sink about half of its CPU per record:
  *
  * - producer/groupMessagesPerPartition copies the partition's message array once per message
  *   (`[...current, message]`), O(n²) in a batch: 125,000 element copies for the pipeline's 500 records.
  *   The replacement groups the same messages into the same partitions, in the same order, in one pass.
  * - protocol/recordBatch/record/v0 builds each record in a fresh 512-byte Encoder with a Buffer per varint;
  *   recordEncoder writes the same bytes into one exactly sized buffer.
+ * - protocol/requests/produce/v3/request nests a growing Encoder per batch, partition, topic and request;
+ *   produceRequestEncoder writes the whole request into one exactly sized buffer (see there).
  * - protocol/recordBatch/crc32C checksums every record batch byte by byte; the replacement is the sinks'
  *   slicing-by-8 CRC-32C (same values, ~2.4x faster).
  *

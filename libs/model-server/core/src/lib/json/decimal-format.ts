@@ -15,7 +15,8 @@ export function formatDouble(value: number): string {
 
 /**
  * WriteDecimal for data[start, start + count) joined by `separator`, in one native call when the addon is
- * loaded (the same C printf TF Serving uses); `native` false forces the JavaScript path (tests compare both).
+ * loaded (printf's digits, as TF Serving writes them); `native` false forces the JavaScript path (tests
+ * compare both).
  */
 export function formatDecimals(
   data: Float32Array | Float64Array,

@@ -3,8 +3,8 @@ import path from 'node:path';
 /**
  * The optional native accelerator for JSON in and out (libs/model-server/core/native/tfs_json.c, compiled by
  * tools/scripts/build.mjs against Node's own headers). It parses runs of plain numbers in arrays — the body
- * of a tensor — onto the parser's number tape, and formats float outputs with the C library's printf as TF
- * Serving does; the JavaScript code does everything else and all of it when the addon is missing or
+ * of a tensor — onto the parser's number tape, and formats float outputs with printf's digits as TF Serving
+ * does (double arithmetic where that decides them, the C library's printf otherwise); the JavaScript code does everything else and all of it when the addon is missing or
  * switched off (useNativeJson).
  */
 export interface NativeJson {
