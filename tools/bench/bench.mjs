@@ -10,6 +10,7 @@
 // requests served. Writes JSON results to tmp/bench/.
 // Usage: node tools/scripts/build.mjs && node tools/bench/bench.mjs [--quick] [--seconds N] [--only a,b,c,d,e,f]
 //        [--c 1,16,64] [--soak [--minutes 10] [--rate 500]] [--kafka host:port] [--cpu-prof DIR (gateway profile)]
+//        [--gateway-flags '--trace-gc ...' (extra node flags for the gateway, for diagnosis)]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -299,6 +300,7 @@ http {
       // The V8 flag as `npm start` sets it (4 MB young-generation semi-spaces: ~20–35 MB less RSS under load).
       [
         '--max-semi-space-size=4',
+        ...option('gateway-flags', '').split(' ').filter(Boolean),
         ...(profile ? ['tools/bench/profiled-gateway.cjs', resolve(profile)] : ['dist/apps/api/src/main.js']),
       ],
       {

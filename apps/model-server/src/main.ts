@@ -1,4 +1,5 @@
 import { ModelServer, describeNativeJson, useNativeJson } from '@infergate/model-server-core';
+import { MemoryTrimmer } from '@infergate/process-memory';
 import { ConfigError, loadModelServerConfig } from './config/model-server.config';
 import { RestHttpServer } from './http/rest-http-server';
 
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
   logger.log(
     `serving ${modelServer.modelNames().join(', ') || 'no models'} from ${config.modelRepository} (inference thread: ${config.inferenceThread}, native JSON: ${describeNativeJson()})`,
   );
+  const trimmer = MemoryTrimmer.start({ minIntervalMs: config.memoryTrimIntervalMs });
+  logger.log(`memory trim: ${trimmer instanceof MemoryTrimmer ? trimmer.describe() : trimmer.off}`);
   // Same wording as TF Serving's startup line, which scripts wait for.
   logger.log(`Exporting HTTP/REST API at:${config.host}:${port} ...`);
 

@@ -7,6 +7,8 @@ export interface AppConfig {
   readonly postgresUrl: string | null;
   /** Bound on how stale project/membership/serving lookups may be (other replicas' writes). */
   readonly lookupCacheMs: number;
+  /** MemoryTrimmer's minimum interval (libs/process-memory); 0 = off. */
+  readonly memoryTrimIntervalMs: number;
   /** null = embedded default: no Kafka, Avro files under dataDir. */
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string } | null;
   readonly admin: { readonly email: string; readonly password?: string };

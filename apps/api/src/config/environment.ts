@@ -31,6 +31,9 @@ export class Environment {
    */
   @Type(() => Number) @IsInt() @Min(0) @Max(60_000) LOOKUP_CACHE_MS = 1000;
 
+  /** After V8's full GCs, give freed C-heap memory back to the system at most this often; 0 = never. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(600_000) MEMORY_TRIM_INTERVAL_MS = 1000;
+
   /** Comma-separated `host:port` list; unset = no Kafka, records go to Avro files under DATA_DIR. */
   @IsOptional()
   @Matches(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })

@@ -38,6 +38,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqlitePath: join(dataDir, 'gateway.db'),
     postgresUrl: parsed.DATABASE_URL ?? null,
     lookupCacheMs: parsed.LOOKUP_CACHE_MS,
+    memoryTrimIntervalMs: parsed.MEMORY_TRIM_INTERVAL_MS,
     kafka: parsed.KAFKA_BROKERS
       ? { brokers: parsed.KAFKA_BROKERS.split(','), clientId: parsed.KAFKA_CLIENT_ID }
       : null,

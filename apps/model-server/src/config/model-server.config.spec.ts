@@ -15,7 +15,20 @@ describe('loadModelServerConfig', () => {
       inlineMaxRunUs: undefined,
       requestTimeoutMs: 30_000,
       nativeJson: true,
+      memoryTrimIntervalMs: 1000,
     });
+  });
+
+  it('reads how often memory may be trimmed', () => {
+    expect(loadModelServerConfig(['--memory-trim-interval-ms=0'], {})).toMatchObject({
+      memoryTrimIntervalMs: 0,
+    });
+    expect(loadModelServerConfig([], { MODEL_SERVER_MEMORY_TRIM_INTERVAL_MS: '250' })).toMatchObject({
+      memoryTrimIntervalMs: 250,
+    });
+    expect(() => loadModelServerConfig(['--memory-trim-interval-ms=-1'], {})).toThrow(
+      '--memory-trim-interval-ms / MODEL_SERVER_MEMORY_TRIM_INTERVAL_MS must be an integer >= 0, got "-1"',
+    );
   });
 
   it('reads whether the native JSON addon is used', () => {

@@ -30,6 +30,8 @@ export interface ModelServerConfig {
    * (default) or 'off' (JavaScript only; the answers are the same, the CPU cost higher).
    */
   readonly nativeJson: boolean;
+  /** After V8's full GCs, give freed C-heap memory back (malloc_trim) at most this often (ms); 0 = never. */
+  readonly memoryTrimIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +53,7 @@ const TIMEOUT: Setting = { flag: 'rest-api-timeout-ms', env: 'MODEL_SERVER_REST_
 const INFERENCE_THREAD: Setting = { flag: 'inference-thread', env: 'MODEL_SERVER_INFERENCE_THREAD' };
 const INLINE_MAX_RUN_US: Setting = { flag: 'inline-max-run-us', env: 'MODEL_SERVER_INLINE_MAX_RUN_US' };
 const NATIVE_JSON: Setting = { flag: 'native-json', env: 'MODEL_SERVER_NATIVE_JSON' };
+const MEMORY_TRIM: Setting = { flag: 'memory-trim-interval-ms', env: 'MODEL_SERVER_MEMORY_TRIM_INTERVAL_MS' };
 const KNOWN_FLAGS = new Set(
   [
     HOST,
@@ -63,6 +66,7 @@ const KNOWN_FLAGS = new Set(
     INFERENCE_THREAD,
     INLINE_MAX_RUN_US,
     NATIVE_JSON,
+    MEMORY_TRIM,
   ].map((s) => s.flag),
 );
 
@@ -111,6 +115,7 @@ export function loadModelServerConfig(
     inlineMaxRunUs: int(INLINE_MAX_RUN_US, undefined, 1),
     requestTimeoutMs: int(TIMEOUT, 30_000, 0)!,
     nativeJson: nativeJson === 'on',
+    memoryTrimIntervalMs: int(MEMORY_TRIM, 1000, 0)!,
   };
 }
 

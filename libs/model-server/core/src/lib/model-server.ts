@@ -9,7 +9,7 @@ import { routeRequest } from './http/rest-route';
 import { jsonDebugString } from './json/json-debug-string';
 import { JsonObject, type JsonDocument } from './json/json-document';
 import { JsonParseError } from './json/json-parse-error';
-import { parseJson } from './json/json-parser';
+import { withParsedJson } from './json/json-parser';
 import { PrettyJsonWriter } from './json/pretty-json-writer';
 import { AdaptiveSessionLoader } from './repository/adaptive-session.loader';
 import { MainThreadSessionLoader } from './repository/main-thread-session.loader';
@@ -18,7 +18,8 @@ import { WorkerSessionLoader } from './repository/worker-session.loader';
 import { SILENT_LOGGER, type ModelServerLogger } from './repository/model-server-logger';
 import { type ModelVersion } from './repository/model-version';
 import { type SessionLoader } from './repository/session-loader';
-import { DEFAULT_SIGNATURE } from './repository/signature';
+import { DEFAULT_SIGNATURE, type Signature } from './repository/signature';
+import { recycleTensorData, type HostTensor } from './tensor/host-tensor';
 import { readPredictInputs } from './tensor/predict-request.reader';
 import { writePredictResponse } from './tensor/predict-response.writer';
 
@@ -229,15 +230,16 @@ export class ModelServer {
   }
 
   private async predict(body: Uint8Array, name: string, version?: number, label?: string): Promise<string> {
-    const { doc, root, signatureName } = parseRequest(body);
-    const mv = this.resolve(name, version, label);
-    mv.acquire();
-    try {
+    const { mv, signature, inputs } = readRequest(body, (doc, root, signatureName) => {
+      const mv = this.resolve(name, version, label);
       const key = signatureName || DEFAULT_SIGNATURE;
       const signature = mv.signatures.get(key);
       if (!signature) throw invalidArgument(`Serving signature name: "${key}" not found in signature def`);
-      const inputs = readPredictInputs(doc, root, signature);
-      const outputs = await this.withDeadline(mv.run(signature, inputs.tensors));
+      return { mv, signature, inputs: readPredictInputs(doc, root, signature) };
+    });
+    mv.acquire();
+    try {
+      const outputs = await this.withDeadline(runThenRecycle(mv, signature, inputs.tensors));
       return writePredictResponse(outputs, inputs.format);
     } finally {
       mv.release();
@@ -252,8 +254,10 @@ export class ModelServer {
     label?: string,
   ): Promise<string> {
     // Unlike predict, TF Serving reads the whole body before it looks the model up.
-    const { doc, root, signatureName } = parseRequest(body);
-    const examples = readExamples(doc, root);
+    const { examples, signatureName } = readRequest(body, (doc, root, signatureName) => ({
+      examples: readExamples(doc, root),
+      signatureName,
+    }));
     const mv = this.resolve(name, version, label);
     mv.acquire();
     try {
@@ -264,7 +268,8 @@ export class ModelServer {
         const what = verb === 'classify' ? 'classification' : 'regression';
         throw invalidArgument(`No ${what} inputs found in SignatureDef: ${key} (method ${signature.method})`);
       }
-      const outputs = await this.withDeadline(mv.run(signature, buildExampleTensors(signature, examples)));
+      const tensors = buildExampleTensors(signature, examples);
+      const outputs = await this.withDeadline(runThenRecycle(mv, signature, tensors));
       return verb === 'classify'
         ? writeClassifyResponse(signature, outputs, examples.length)
         : writeRegressResponse(signature, outputs, examples.length);
@@ -272,6 +277,23 @@ export class ModelServer {
       mv.release();
     }
   }
+}
+
+/**
+ * mv.run, handing the input buffers back for reuse once the run has settled (not when the deadline gives up
+ * on it: ORT may still be reading them then).
+ */
+function runThenRecycle(
+  mv: ModelVersion,
+  signature: Signature,
+  inputs: ReadonlyMap<string, HostTensor>,
+): ReturnType<ModelVersion['run']> {
+  const run = mv.run(signature, inputs);
+  const recycle = () => {
+    for (const tensor of inputs.values()) recycleTensorData(tensor);
+  };
+  run.then(recycle, recycle);
+  return run;
 }
 
 function sessionLoader(options: ModelServerOptions, logger: ModelServerLogger): SessionLoader {
@@ -288,27 +310,35 @@ function sessionLoader(options: ModelServerOptions, logger: ModelServerLogger): 
   }
 }
 
-/** TF Serving's ParseJson + FillSignature: the document, its root object and the optional signature_name. */
-function parseRequest(body: Uint8Array): { doc: JsonDocument; root: JsonObject; signatureName: string } {
+/**
+ * TF Serving's ParseJson + FillSignature, then `read` with the document, its root object and the optional
+ * signature_name. The document is only valid inside `read` (withParsedJson): read what the request needs
+ * out of it there.
+ */
+function readRequest<T>(
+  body: Uint8Array,
+  read: (doc: JsonDocument, root: JsonObject, signatureName: string) => T,
+): T {
   if (body.length === 0) throw invalidArgument('JSON Parse error: The document is empty');
-  let doc: JsonDocument;
   try {
-    doc = parseJson(body);
+    return withParsedJson(body, (doc) => {
+      const root = doc.root;
+      if (!(root instanceof JsonObject))
+        throw invalidArgument(`JSON Value: ${jsonDebugString(doc, root)} Is not object`);
+      const sig = root.get('signature_name');
+      if (sig !== undefined && typeof sig !== 'string') {
+        throw invalidArgument(
+          `JSON Value: ${jsonDebugString(doc, root)} not formatted correctly. 'signature_name' key must be a string value.`,
+        );
+      }
+      return read(doc, root, sig ?? '');
+    });
   } catch (error) {
+    // Only the parser throws JsonParseError.
     if (error instanceof JsonParseError)
       throw invalidArgument(`JSON Parse error: ${error.reason} at offset: ${error.offset}`);
     throw error;
   }
-  const root = doc.root;
-  if (!(root instanceof JsonObject))
-    throw invalidArgument(`JSON Value: ${jsonDebugString(doc, root)} Is not object`);
-  const sig = root.get('signature_name');
-  if (sig !== undefined && typeof sig !== 'string') {
-    throw invalidArgument(
-      `JSON Value: ${jsonDebugString(doc, root)} not formatted correctly. 'signature_name' key must be a string value.`,
-    );
-  }
-  return { doc, root, signatureName: sig ?? '' };
 }
 
 class BodyTooLargeError extends Error {

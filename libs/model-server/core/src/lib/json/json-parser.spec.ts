@@ -1,6 +1,6 @@
 import { JsonObject, NUM_INT, NUM_INT64, NUM_UINT, NUM_UINT64, type JsonDocument } from './json-document';
 import { JsonParseError } from './json-parse-error';
-import { parseJson } from './json-parser';
+import { parseJson, withParsedJson } from './json-parser';
 
 const parse = (text: string): JsonDocument => parseJson(Buffer.from(text, 'utf8'));
 
@@ -132,5 +132,59 @@ describe('parseJson', () => {
     ['[1', "Missing a comma or ']' after an array element.", 2],
   ])('reports %j as rapidjson does', (text, reason, offset) => {
     expect(parseError(text)).toEqual({ reason, offset });
+  });
+});
+
+describe('withParsedJson', () => {
+  const values = (doc: JsonDocument): number[] => {
+    const list = (doc.root as JsonObject).get('x') as number[];
+    return list.map((i) => doc.nums[i]);
+  };
+  const body = (xs: readonly number[]): Buffer => Buffer.from(JSON.stringify({ x: xs }));
+
+  it('lends a document equal to the one parseJson returns', () => {
+    const text = Buffer.from('{"x": [1.5, -2, 3e3, 9007199254740993]}');
+    const owned = parseJson(text);
+    withParsedJson(text, (doc) => {
+      expect(values(doc)).toEqual(values(owned));
+      expect([...doc.flags]).toEqual([...owned.flags]);
+      expect(doc.bigint(3)).toBe(9007199254740993n);
+    });
+  });
+
+  it('lends the scratch tape: the next parse overwrites it, and owned documents keep their values', () => {
+    const owned = parseJson(body([7, 8, 9]));
+    let kept: JsonDocument | undefined;
+    withParsedJson(body([1, 2, 3]), (doc) => {
+      kept = doc;
+      expect(values(doc)).toEqual([1, 2, 3]);
+    });
+    parseJson(body([4, 5, 6]));
+    // What the lent document read after its callback is the later parse's numbers: it must not be kept.
+    expect(values(kept!)).toEqual([4, 5, 6]);
+    expect(values(owned)).toEqual([7, 8, 9]);
+  });
+
+  it('gives a parse started while a document is lent a tape of its own', () => {
+    withParsedJson(body([1, 2, 3]), (outer) => {
+      const inner = withParsedJson(body(Array.from({ length: 5000 }, (_, i) => i / 4)), (doc) => doc);
+      parseJson(body([40, 50, 60]));
+      expect(values(outer)).toEqual([1, 2, 3]);
+      expect(values(inner)).toEqual(Array.from({ length: 5000 }, (_, i) => i / 4));
+    });
+  });
+
+  it('returns what the callback returns and releases the tape when it throws', () => {
+    expect(withParsedJson(body([2]), (doc) => values(doc)[0] * 21)).toBe(42);
+    expect(() =>
+      withParsedJson(body([1]), () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    let kept: JsonDocument | undefined;
+    withParsedJson(body([5, 6]), (doc) => (kept = doc));
+    parseJson(body([8, 9]));
+    expect(values(kept!)).toEqual([8, 9]);
+    expect(() => withParsedJson(Buffer.from('[1,'), () => 0)).toThrow(JsonParseError);
   });
 });

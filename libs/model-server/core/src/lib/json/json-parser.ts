@@ -42,26 +42,9 @@ let scratchNums = new Float64Array(4096);
 let scratchFlags = new Uint8Array(4096);
 const nativeState = new Int32Array(2);
 
-// A document's tape (n doubles, then n flag bytes) is a view on a shared slab, cut off its end, and a fresh
-// slab is started when one is used up; a slab is freed when the last document viewing it is collected. A
-// typed array with a backing store of its own costs V8 a few µs to create (off-heap allocation and
-// accounting) — more than parsing a 784-float request with the native addon — a view on an existing
-// buffer a fraction of that. Tapes larger than an eighth of a slab get their own buffer.
-const SLAB_BYTES = 256 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-
-function tapeView(n: number): Float64Array {
-  const bytes = n * 9;
-  if (bytes > SLAB_BYTES / 8) return new Float64Array(new ArrayBuffer(bytes + ((8 - (bytes % 8)) % 8)), 0, n);
-  let offset = (slabUsed + 7) & ~7;
-  if (offset + bytes > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    offset = 0;
-  }
-  slabUsed = offset + bytes;
-  return new Float64Array(slab, offset, n);
-}
+// While a document lent by withParsedJson is in use, its tape is the scratch buffers themselves; a parse
+// started meanwhile (none is, on the serving path) gets a tape of its own.
+let scratchLent = false;
 
 const ESCAPES: Record<number, string> = {
   0x22: '"',
@@ -81,8 +64,33 @@ const ESCAPES: Record<number, string> = {
  * classification and exact int64 values, which TF Serving's dtype acceptance rules depend on.
  */
 export function parseJson(bytes: Uint8Array, options?: ParseOptions): JsonDocument {
-  const native = options?.native === false ? null : currentNativeJson();
-  return new Parser(bytes, native).parseDocument();
+  return new Parser(bytes, nativeFor(options)).parseDocument(false);
+}
+
+/**
+ * Parses like parseJson and hands the document to `use`, which must be done with it when it returns: the
+ * document's number tape is the parser's scratch buffer, overwritten by the next parse, instead of a copy.
+ * On the serving path a request's document is read synchronously into tensors and dropped, and a tape of
+ * its own per request was off-heap garbage that outlived young-generation GCs (tens of MB of the model
+ * server's RSS under load) and cost an allocation per request.
+ */
+export function withParsedJson<T>(
+  bytes: Uint8Array,
+  use: (doc: JsonDocument) => T,
+  options?: ParseOptions,
+): T {
+  if (scratchLent) return use(parseJson(bytes, options));
+  const doc = new Parser(bytes, nativeFor(options)).parseDocument(true);
+  scratchLent = true;
+  try {
+    return use(doc);
+  } finally {
+    scratchLent = false;
+  }
+}
+
+function nativeFor(options: ParseOptions | undefined): NativeJson | null {
+  return options?.native === false ? null : currentNativeJson();
 }
 
 export interface ParseOptions {
@@ -95,9 +103,10 @@ class Parser {
   private readonly buf: Buffer;
   private readonly len: number;
   // The number tape is parsed into a scratch buffer shared by every parse (parsing is synchronous) and
-  // copied out once at the exact size, instead of growing a fresh tape per request.
-  private nums = scratchNums;
-  private flags = scratchFlags;
+  // copied out once at the exact size (or lent as it is), instead of growing a fresh tape per request.
+  private readonly ownTape = scratchLent;
+  private nums = this.ownTape ? new Float64Array(256) : scratchNums;
+  private flags = this.ownTape ? new Uint8Array(256) : scratchFlags;
   private numCount = 0;
   private readonly stack: JsonValue[] = [];
   private bigs: Map<number, bigint> | null = null;
@@ -110,7 +119,8 @@ class Parser {
     this.len = bytes.length;
   }
 
-  parseDocument(): JsonDocument {
+  /** `lend`: the document views the scratch tape (withParsedJson) instead of a copy of its own. */
+  parseDocument(lend: boolean): JsonDocument {
     this.skipWs();
     if (this.pos >= this.len) throw new JsonParseError(EMPTY, this.pos);
     let root: JsonValue;
@@ -122,11 +132,8 @@ class Parser {
       throw error;
     }
     const n = this.numCount;
-    const nums = tapeView(n);
-    nums.set(this.nums.subarray(0, n));
-    const flags = new Uint8Array(nums.buffer, nums.byteOffset + n * 8, n);
-    flags.set(this.flags.subarray(0, n));
-    return new JsonDocument(root, nums, flags, this.bigs);
+    if (lend) return new JsonDocument(root, this.nums.subarray(0, n), this.flags.subarray(0, n), this.bigs);
+    return new JsonDocument(root, this.nums.slice(0, n), this.flags.slice(0, n), this.bigs);
   }
 
   private peek(): number {
@@ -344,7 +351,7 @@ class Parser {
     const fl = new Uint8Array(size);
     fl.set(this.flags);
     this.flags = fl;
-    if (size <= MAX_SCRATCH) {
+    if (size <= MAX_SCRATCH && !this.ownTape) {
       scratchNums = nums;
       scratchFlags = fl;
     }

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
+
+/** The native part (libs/process-memory/native/malloc_trim.c): glibc's malloc_trim(0). */
+export interface MallocTrim {
+  /** Returns whether any memory was given back. */
+  trim(): boolean;
+}
+
+/** Where the build puts the addon, relative to this file in the sources and in dist/ alike. */
+export const MALLOC_TRIM_FILE = path.join(__dirname, '../../native/build/malloc_trim.node');
+
+/** Loads the addon; null with the reason when it is not built or the C library is not glibc. */
+export function loadMallocTrim(file = MALLOC_TRIM_FILE): { addon: MallocTrim | null; reason: string } {
+  try {
+    const module = { exports: {} as Partial<MallocTrim> };
+    process.dlopen(module, file);
+    if (typeof module.exports.trim !== 'function') return { addon: null, reason: 'not glibc' };
+    return { addon: module.exports as MallocTrim, reason: 'loaded' };
+  } catch (error) {
+    return { addon: null, reason: (error as Error).message.split('\n')[0] };
+  }
+}
+
+/** Calls its listener after each of V8's full (mark-compact) collections; returns how to stop. */
+export type MajorGcSource = (listener: () => void) => () => void;
+
+export const observeMajorGcs: MajorGcSource = (listener) => {
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
+      if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        listener();
+        return;
+      }
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
+};
+
+export interface MemoryTrimmerOptions {
+  /** At most one trim per this many milliseconds. */
+  readonly minIntervalMs: number;
+  /** For tests: the addon (default: loaded from MALLOC_TRIM_FILE) and the GC event source. */
+  readonly addon?: MallocTrim | null;
+  readonly majorGcs?: MajorGcSource;
+  readonly now?: () => number;
+}
+
+export interface MemoryTrimStats {
+  readonly trims: number;
+  /** Wall time spent in malloc_trim, in total and in the latest call (µs). */
+  readonly totalUs: number;
+  readonly lastUs: number;
+}
+
+/**
+ * Gives memory back to the system after V8's full GCs. What a full GC frees off the V8 heap (the backing
+ * stores of dead Buffers and typed arrays, which pile up between full GCs under load) goes back to glibc,
+ * and glibc keeps it in its heaps: the gateway's resident size then stays at its high-water mark. A trim
+ * (malloc_trim(0), 0.3–6 ms for the gateway's heaps here) runs in a setImmediate after a full GC, at most
+ * once per minIntervalMs; serving MNIST at c=64 it brought the gateway from ~235 to ~175 MB.
+ */
+export class MemoryTrimmer {
+  private last = Number.NEGATIVE_INFINITY;
+  private scheduled = false;
+  private stopObserving: (() => void) | undefined;
+  private counters = { trims: 0, totalUs: 0, lastUs: 0 };
+
+  private constructor(
+    private readonly addon: MallocTrim,
+    private readonly options: MemoryTrimmerOptions,
+  ) {}
+
+  /** Starts trimming, or returns why it cannot (no addon, or minIntervalMs 0 = off). */
+  static start(options: MemoryTrimmerOptions): MemoryTrimmer | { off: string } {
+    if (options.minIntervalMs <= 0) return { off: 'off (interval 0)' };
+    const addon = options.addon === undefined ? loadMallocTrim() : { addon: options.addon, reason: '' };
+    if (!addon.addon) return { off: `not available: ${addon.reason || 'no addon'}` };
+    const trimmer = new MemoryTrimmer(addon.addon, options);
+    trimmer.stopObserving = (options.majorGcs ?? observeMajorGcs)(() => trimmer.afterMajorGc());
+    return trimmer;
+  }
+
+  get stats(): MemoryTrimStats {
+    return { ...this.counters };
+  }
+
+  describe(): string {
+    return `on (after full GCs, at most every ${this.options.minIntervalMs} ms)`;
+  }
+
+  stop(): void {
+    this.stopObserving?.();
+    this.stopObserving = undefined;
+  }
+
+  private afterMajorGc(): void {
+    const now = (this.options.now ?? Date.now)();
+    if (this.scheduled || now - this.last < this.options.minIntervalMs) return;
+    this.last = now;
+    this.scheduled = true;
+    // Not inside the GC callback: let the event loop finish what the GC interrupted first.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.stopObserving) return;
+      const started = process.hrtime.bigint();
+      this.addon.trim();
+      const us = Number(process.hrtime.bigint() - started) / 1000;
+      this.counters.trims++;
+      this.counters.totalUs += us;
+      this.counters.lastUs = us;
+    }).unref();
+  }
+}
