@@ -87,10 +87,10 @@ export class InferenceService {
       }
       throw error;
     } finally {
-      this.metrics.backendDuration.observe(
-        { kind: serving.backend_kind, outcome },
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
+      const kind = serving.backend_kind;
+      this.metrics.backendDuration
+        .seriesFor(`${kind} ${outcome}`, () => ({ kind, outcome }))
+        .observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 }

@@ -7,13 +7,12 @@ import type { MetricsService } from './metrics.service';
  */
 export function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsService): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    };
-    metrics.httpRequests.inc(labels);
-    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    const method = request.method;
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.http
+      .seriesFor(`${method} ${status} ${route}`, () => ({ method, route, status: String(status) }))
+      .observe(reply.elapsedTime / 1000);
     done();
   });
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { LogPipelineObserver, ServingRef, SpoolObserver } from '@infergate/inference-log-sinks';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { SeriesHistogram } from './series-histogram';
 
 /** Prometheus metrics of this process; one registry per app instance so tests do not share counters. */
 @Injectable()
@@ -17,25 +18,23 @@ export class MetricsService {
     { readonly labels: { serving_id: string; serving: string }; count: number }
   >();
 
-  readonly httpRequests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests by method, route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
+  /**
+   * http_request_duration_seconds and http_requests_total by method, route and status; backend call
+   * latency by backend kind and outcome. Both are observed on every inference request, so they are
+   * SeriesHistograms (a series looked up by a string key) rather than prom-client's label-hashing ones.
+   */
+  readonly http = new SeriesHistogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency by method, route and status',
-    labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
+    registry: this.registry,
+    counter: { name: 'http_requests_total', help: 'HTTP requests by method, route and status' },
   });
-  readonly backendDuration = new Histogram({
+  readonly backendDuration = new SeriesHistogram({
     name: 'backend_request_duration_seconds',
     help: 'Backend call latency by backend kind and outcome (HTTP status class or error code)',
-    labelNames: ['kind', 'outcome'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
+    registry: this.registry,
   });
   readonly logRecords = new Counter({
     name: 'inference_log_records_total',
@@ -49,12 +48,13 @@ export class MetricsService {
     help: 'Inference log records waiting in memory',
     registers: [this.registry],
   });
-  readonly logDelivery = new Histogram({
+  // Observed once per record: SeriesHistograms too, and this one has a single, unlabelled series.
+  private readonly logDelivery = new SeriesHistogram({
     name: 'inference_log_delivery_seconds',
     help: 'Time from enqueue to acknowledgement by the sink',
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120],
-    registers: [this.registry],
-  });
+    registry: this.registry,
+  }).seriesFor('', () => ({}));
 
   readonly spoolRecords = new Counter({
     name: 'inference_log_spool_records_total',
@@ -95,12 +95,11 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly spoolDelivery = new Histogram({
+  private readonly spoolDelivery = new SeriesHistogram({
     name: 'inference_log_spool_delivery_seconds',
     help: 'Per serving, time from acceptance of a record to its acknowledgement by Kafka',
-    labelNames: ['serving_id', 'serving'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
-    registers: [this.registry],
+    registry: this.registry,
   });
 
   constructor() {
@@ -152,8 +151,9 @@ export class MetricsService {
         this.spoolRecords.inc({ ...l, event: 'acknowledged' }, latencies.length);
         if (replayed) this.spoolRecords.inc({ ...l, event: 'replayed' }, latencies.length);
         this.logRecords.inc({ event: 'sent' }, latencies.length);
+        const delivery = this.spoolDelivery.seriesFor(`${s.servingId} ${s.servingName}`, () => l);
         for (const ms of latencies) {
-          this.spoolDelivery.observe(l, ms / 1000);
+          delivery.observe(ms / 1000);
           this.logDelivery.observe(ms / 1000);
         }
       },

@@ -14,11 +14,11 @@ import {
 } from '@infergate/serving-contract';
 import type { Dispatcher } from 'undici';
 import { BackendInstance } from './backend-instance';
+import { ExchangeFailure, bufferedExchange } from './buffered-exchange';
 import type { TensorflowServingSettings } from './endpoint-config.validator';
 import { type HealthLogger, InstanceHealthMonitor, type ProbeResult } from './instance-health.monitor';
 import { LeastOutstandingBalancer } from './least-outstanding.balancer';
 import {
-  type ExchangePhase,
   describeCause,
   failedBeforeSend,
   toBackendError,
@@ -35,14 +35,6 @@ export interface TensorflowServingBackendDeps {
   readonly logger: HealthLogger;
   /** Called once when the backend has closed, so the factory can forget it. */
   readonly onClose?: () => void;
-}
-
-/** Thrown inside an exchange to remember whether the failure came before or after the headers. */
-class ExchangeFailure {
-  constructor(
-    readonly phase: ExchangePhase,
-    readonly error: unknown,
-  ) {}
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -196,41 +188,32 @@ export class TensorflowServingBackend implements ServingBackend {
     body: Uint8Array | undefined,
     signal: CancelSignal,
   ): Promise<BackendResponse> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await instance.dispatcher.request({
+    const response = await bufferedExchange(
+      instance.dispatcher,
+      {
         method,
         path: `${instance.target.basePath}${path}`,
         headers: body ? JSON_HEADERS : undefined,
         body,
-        signal,
         // The per-call deadline above governs; undici's own 300 s timers would only cut longer ones short.
         headersTimeout: 0,
         bodyTimeout: 0,
-      });
-    } catch (error) {
-      throw new ExchangeFailure('request', error);
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = await response.body.bytes();
-    } catch (error) {
-      throw new ExchangeFailure('body', error);
-    }
+      },
+      signal,
+    );
     // TF Serving always writes a JSON body on its handler paths; an empty 200 means something in between
     // lost it (Hopsworks reports this as 250003). Empty error bodies are real: a version that overflows
     // int64 gets a 400 with no body (see tf-serving-rest.md, dispatch errors), so those pass through.
-    if (response.statusCode === 200 && bytes.byteLength === 0) {
+    if (response.statusCode === 200 && response.body.byteLength === 0) {
       throw new BackendError(
         BackendErrorCode.EMPTY_RESPONSE,
         `${instance.endpoint} answered 200 with an empty body`,
       );
     }
-    const contentType = response.headers['content-type'];
     return {
       status: response.statusCode,
-      body: bytes,
-      contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/octet-stream',
+      body: response.body,
+      contentType: response.contentType ?? 'application/octet-stream',
     };
   }
 
