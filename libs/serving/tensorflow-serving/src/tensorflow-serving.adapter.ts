@@ -18,11 +18,7 @@ import { ExchangeFailure, bufferedExchange } from './buffered-exchange';
 import type { TensorflowServingSettings } from './endpoint-config.validator';
 import { type HealthLogger, InstanceHealthMonitor, type ProbeResult } from './instance-health.monitor';
 import { LeastOutstandingBalancer } from './least-outstanding.balancer';
-import {
-  describeCause,
-  failedBeforeSend,
-  toBackendError,
-} from './transport-error.mapper';
+import { describeCause, failedBeforeSend, toBackendError } from './transport-error.mapper';
 
 /** What the adapter needs from whoever owns the connection pools (the factory). */
 export interface PoolSource {
