@@ -132,14 +132,27 @@ function processTree(pid) {
 }
 
 const cpuTicksOf = (pids) => pids.reduce((sum, p) => sum + procStat(p).cpuTicks, 0);
+/** Busy time of the whole machine (every process and the kernel: user, nice, system, irq, softirq, steal). */
+function machineBusyTicks() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
+}
+/** The bench's own Kafka broker, when it started one (its CPU per request is shown for the logging cells). */
+let brokerPid = () => null;
 const rssMbOf = (pids) => pids.reduce((sum, p) => sum + procStatus(p).rssKb, 0) / 1024;
 
 async function measureCell(cell, connections) {
   const pids = cell.measure();
+  const broker = cell.logsToKafka ? brokerPid() : null;
   const before = cpuTicksOf(pids);
+  const machineBefore = machineBusyTicks();
+  const brokerBefore = broker ? cpuTicksOf([broker]) : 0;
   const r = runWrk(cell.url, cell.body, cell.headers ?? {}, connections, seconds);
   const cpuTicks = cpuTicksOf(pids) - before;
+  const machineTicks = machineBusyTicks() - machineBefore;
+  const brokerTicks = broker ? cpuTicksOf([broker]) - brokerBefore : null;
   const ok = r.requests - r.non2xx;
+  const perRequest = (ticks) => (ok > 0 && ticks !== null ? Math.round((ticks * 1e6) / CLK_TCK / ok) : null);
   return {
     id: cell.id,
     label: cell.label,
@@ -149,7 +162,10 @@ async function measureCell(cell, connections) {
     p99ms: r.p99 / 1000,
     p999ms: r.p999 / 1000,
     errors: r.errors,
-    cpuUsPerReq: ok > 0 ? Math.round((cpuTicks * 1e6) / CLK_TCK / ok) : null,
+    cpuUsPerReq: perRequest(cpuTicks),
+    // Everything the request cost on this machine: load generator, backend, broker and kernel included.
+    machineCpuUsPerReq: perRequest(machineTicks),
+    brokerCpuUsPerReq: perRequest(brokerTicks),
     rssMb: Math.round(rssMbOf(pids)),
     measured: cell.measuredName,
   };
@@ -192,6 +208,8 @@ async function main() {
       execFileSync('bash', ['tools/kafka/kafka.sh', 'stop'], { cwd: root, env, stdio: 'ignore' }),
     );
     brokers = '127.0.0.1:19092';
+    const pidFile = join(work, 'kafka', 'kafka.pid');
+    brokerPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || null : null);
   }
 
   const echoPort = await freePort();
@@ -346,6 +364,7 @@ http {
       cells.push({
         id: 'd-echo',
         label: '(d) gateway JWT, Kafka logging -> echo',
+        logsToKafka: true,
         url: route('echolog'),
         body: echoBody,
         headers: auth,
@@ -354,6 +373,7 @@ http {
       cells.push({
         id: 'd-mnist',
         label: '(d) gateway JWT, Kafka logging -> model server',
+        logsToKafka: true,
         url: route('mslog'),
         body: mnistBody,
         headers: auth,
@@ -364,6 +384,7 @@ http {
       cells.push({
         id: 'e-echo',
         label: '(e) gateway API key, Kafka logging -> echo',
+        logsToKafka: true,
         url: route('echolog'),
         body: echoBody,
         headers: { Authorization: `ApiKey ${apiKey}` },
@@ -374,6 +395,7 @@ http {
       cells.push({
         id: 'f-gateway',
         label: '(f) gateway JWT, Kafka logging -> embedded ONNX MNIST',
+        logsToKafka: true,
         url: route('mnist'),
         body: mnistBody,
         headers: auth,
@@ -572,11 +594,13 @@ function report(rows, meta) {
   console.log(
     `machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; wrk -t1, ${seconds}s per cell; Kafka ${meta.brokers || 'off'}`,
   );
-  console.log('\n| cell | c | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU µs/req (process) | RSS MB |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    '\n| cell | c | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU µs/req (process) | broker CPU µs/req | machine CPU µs/req | RSS MB |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.label} | ${r.connections} | ${r.rps} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.p999ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerReq ?? '-'} (${r.measured}) | ${r.rssMb} |`,
+      `| ${r.label} | ${r.connections} | ${r.rps} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.p999ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerReq ?? '-'} (${r.measured}) | ${r.brokerCpuUsPerReq ?? '-'} | ${r.machineCpuUsPerReq ?? '-'} | ${r.rssMb} |`,
     );
   }
   const get = (id, c) => rows.find((r) => r.id === id && r.connections === c);
