@@ -15,13 +15,22 @@ export interface RawBodyRouteConfig {
  */
 export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+  const parser = (
+    request: FastifyRequest,
+    body: string | Buffer,
+    done: (e: Error | null, b?: unknown) => void,
+  ) => {
     try {
       done(null, decode(request, body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
     }
-  });
+  };
+  // The same parser under its own media types too: Fastify caches the lookup by Content-Type value only
+  // for parsers registered under a type, and parses the header anew on every request that falls through to
+  // the catch-all (~1% of a proxied request's CPU).
+  for (const type of ['application/json', 'application/x-www-form-urlencoded', '*'])
+    fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, parser);
 }
 
 function decode(request: FastifyRequest, raw: Buffer): unknown {
