@@ -10,7 +10,7 @@
 // requests served. Writes JSON results to tmp/bench/.
 // Usage: node tools/scripts/build.mjs && node tools/bench/bench.mjs [--quick] [--seconds N] [--only a,b,c,d,e,f]
 //        [--c 1,16,64] [--soak [--minutes 10] [--rate 500]] [--kafka host:port] [--cpu-prof DIR (gateway profile)]
-//        [--gateway-flags '--trace-gc ...' (extra node flags for the gateway, for diagnosis)]
+//        [--gateway-flags '--trace-gc ...' (extra node flags for the gateway, for diagnosis)] [--broker-warmup S (20)]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -457,14 +457,41 @@ async function addServings(dataDir, echoPort, msPort, brokers) {
     const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     const existing = new Set(await admin.listTopics());
-    const topics = ['bench-echo', 'bench-mnist', seeded.kafka_topic].filter((t) => !existing.has(t));
+    const topics = ['bench-echo', 'bench-mnist', 'bench-warmup', seeded.kafka_topic].filter(
+      (t) => !existing.has(t),
+    );
     if (topics.length)
       await admin.createTopics({
         topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
         waitForLeaders: true,
       });
     await admin.disconnect();
+    await warmUpBroker(brokers);
   }
+}
+
+/**
+ * A fresh JVM interprets and JIT-compiles Kafka's request path for its first minute or so of load: the
+ * broker's compiler threads used as much CPU as its request handlers during the first logging cells,
+ * taking CPU from the gateway on this 2-core machine. A broker in service is long warm, so the bench
+ * produces for a while first (records and batches of both sizes the cells send).
+ */
+async function warmUpBroker(brokers, seconds = Number(option('broker-warmup', quick ? '5' : '20'))) {
+  if (!(seconds > 0)) return;
+  const { Kafka, logLevel } = require('kafkajs');
+  const producer = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  const small = { value: Buffer.alloc(230, 'x') };
+  const large = { value: Buffer.alloc(5400, 'y') };
+  const until = Date.now() + seconds * 1000;
+  let records = 0;
+  for (let i = 0; Date.now() < until; i++) {
+    const messages = Array.from({ length: i % 2 ? 40 : 100 }, () => (i % 2 ? large : small));
+    await producer.send({ topic: 'bench-warmup', acks: -1, messages });
+    records += messages.length;
+  }
+  await producer.disconnect();
+  log(`broker warmed up: ${records} records in ${seconds} s`);
 }
 
 /** Uses the gateway's API-key route (issue 6) when it exists; (e) is skipped otherwise. */
