@@ -89,6 +89,36 @@ describe('MemoryTrimmer', () => {
     expect(trims).toHaveLength(0);
   });
 
+  it('also trims when the resident size grew 16 MB since the last trim, checked every interval', async () => {
+    const MB = 2 ** 20;
+    let resident = 100 * MB;
+    const trims: number[] = [];
+    const trimmer = MemoryTrimmer.start({
+      minIntervalMs: 10,
+      addon: { trim: () => trims.push(resident) > 0 },
+      majorGcs: fakeGcs().source,
+      residentBytes: () => resident,
+    }) as MemoryTrimmer;
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    resident = 115 * MB;
+    await wait(60);
+    expect(trims).toEqual([]);
+    resident = 116 * MB;
+    await wait(60);
+    expect(trims).toEqual([116 * MB]);
+    // Measured again after the trim: the next one needs another 16 MB on top of that.
+    resident = 130 * MB;
+    await wait(60);
+    expect(trims).toHaveLength(1);
+    resident = 132 * MB;
+    await wait(60);
+    expect(trims).toEqual([116 * MB, 132 * MB]);
+    trimmer.stop();
+    resident = 500 * MB;
+    await wait(60);
+    expect(trims).toHaveLength(2);
+  });
+
   it('says why it is off', () => {
     expect(MemoryTrimmer.start({ minIntervalMs: 0 })).toEqual({ off: 'off (interval 0)' });
     expect(MemoryTrimmer.start({ minIntervalMs: 1000, addon: null })).toEqual({
