@@ -315,9 +315,11 @@ http {
     gateway = start(
       'gateway',
       process.execPath,
-      // The V8 flag as `npm start` sets it (4 MB young-generation semi-spaces: ~20–35 MB less RSS under load).
+      // The V8 flags as `npm start` sets them (README: 4 MB young-generation semi-spaces, and an old
+      // generation that grows at most 1.5x what the last full GC kept).
       [
         '--max-semi-space-size=4',
+        '--heap-growing-percent=50',
         ...option('gateway-flags', '').split(' ').filter(Boolean),
         ...(profile ? ['tools/bench/profiled-gateway.cjs', resolve(profile)] : ['dist/apps/api/src/main.js']),
       ],

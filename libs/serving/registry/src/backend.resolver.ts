@@ -35,17 +35,23 @@ interface Entry {
 export class BackendResolver implements OnApplicationShutdown {
   private readonly factories = new Map<BackendKind, BackendFactory>();
   private readonly backends = new Map<number, Entry>();
+  /** Specs are treated as immutable: a caller that hands the same spec object again gets its fingerprint back. */
+  private readonly fingerprints = new WeakMap<ServingBackendSpec, string>();
 
   constructor(@Inject(SERVING_REGISTRY_OPTIONS) private readonly options: ServingRegistryOptions) {}
 
   /** Throws BackendError(BAD_CONFIG | KIND_NOT_AVAILABLE) when the serving cannot have a backend. */
   backendFor(spec: ServingBackendSpec): ServingBackend {
-    const fingerprint = JSON.stringify([
-      spec.kind,
-      spec.endpoints,
-      spec.requestTimeoutMs ?? null,
-      spec.options ?? null,
-    ]);
+    let fingerprint = this.fingerprints.get(spec);
+    if (fingerprint === undefined) {
+      fingerprint = JSON.stringify([
+        spec.kind,
+        spec.endpoints,
+        spec.requestTimeoutMs ?? null,
+        spec.options ?? null,
+      ]);
+      this.fingerprints.set(spec, fingerprint);
+    }
     const cached = this.backends.get(spec.servingId);
     if (cached?.fingerprint === fingerprint) return cached.backend;
     if (!isBackendKind(spec.kind)) {
