@@ -139,7 +139,17 @@ function machineBusyTicks() {
 }
 /** The bench's own Kafka broker, when it started one (its CPU per request is shown for the logging cells). */
 let brokerPid = () => null;
-const rssMbOf = (pids) => pids.reduce((sum, p) => sum + procStatus(p).rssKb, 0) / 1024;
+/** RSS now and its high-water mark (VmHWM), in MB, summed over the processes: one /proc read each. */
+function memoryMbOf(pids) {
+  let rssKb = 0;
+  let hwmKb = 0;
+  for (const p of pids) {
+    const status = procStatus(p);
+    rssKb += status.rssKb;
+    hwmKb += status.hwmKb;
+  }
+  return { rss: rssKb / 1024, hwm: hwmKb / 1024 };
+}
 
 async function measureCell(cell, connections) {
   const pids = cell.measure();
@@ -152,6 +162,7 @@ async function measureCell(cell, connections) {
   const machineTicks = machineBusyTicks() - machineBefore;
   const brokerTicks = broker ? cpuTicksOf([broker]) - brokerBefore : null;
   const ok = r.requests - r.non2xx;
+  const memory = memoryMbOf(pids);
   const perRequest = (ticks) => (ok > 0 && ticks !== null ? Math.round((ticks * 1e6) / CLK_TCK / ok) : null);
   return {
     id: cell.id,
@@ -166,9 +177,9 @@ async function measureCell(cell, connections) {
     // Everything the request cost on this machine: load generator, backend, broker and kernel included.
     machineCpuUsPerReq: perRequest(machineTicks),
     brokerCpuUsPerReq: perRequest(brokerTicks),
-    rssMb: Math.round(rssMbOf(pids)),
+    rssMb: Math.round(memory.rss),
     // The process's highest RSS so far (VmHWM): the peak inside the cell, not only its end.
-    peakRssMb: Math.round(pids.reduce((sum, p) => sum + procStatus(p).hwmKb, 0) / 1024),
+    peakRssMb: Math.round(memory.hwm),
     measured: cell.measuredName,
   };
 }
