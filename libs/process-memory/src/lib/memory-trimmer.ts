@@ -55,9 +55,6 @@ const GROWTH_TRIGGER_BYTES = 16 * 2 ** 20;
 
 export interface MemoryTrimStats {
   readonly trims: number;
-  /** Wall time spent in malloc_trim, in total and in the latest call (µs). */
-  readonly totalUs: number;
-  readonly lastUs: number;
 }
 
 /**
@@ -75,7 +72,7 @@ export class MemoryTrimmer {
   private stopObserving: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private residentAfterTrim = 0;
-  private counters = { trims: 0, totalUs: 0, lastUs: 0 };
+  private trims = 0;
 
   private constructor(
     private readonly addon: MallocTrim,
@@ -97,7 +94,7 @@ export class MemoryTrimmer {
   }
 
   get stats(): MemoryTrimStats {
-    return { ...this.counters };
+    return { trims: this.trims };
   }
 
   describe(): string {
@@ -123,12 +120,8 @@ export class MemoryTrimmer {
     setImmediate(() => {
       this.scheduled = false;
       if (!this.stopObserving) return;
-      const started = process.hrtime.bigint();
       this.addon.trim();
-      const us = Number(process.hrtime.bigint() - started) / 1000;
-      this.counters.trims++;
-      this.counters.totalUs += us;
-      this.counters.lastUs = us;
+      this.trims++;
       this.residentAfterTrim = this.resident();
     }).unref();
   }
