@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { registerBodyParsers } from './http/body-parsers';
+import { LaneServer } from './http/lane-server';
+import { InferenceLane } from './inference/inference.lane';
 import { registerHttpMetrics } from './metrics/http-metrics.hook';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -20,7 +22,11 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
  * 280 µs on Express 5 (docs/benchmarks.md), and the gateway's job is to cost little per request.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.http.maxRequestBytes });
+  const laneServer = new LaneServer();
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.maxRequestBytes,
+    serverFactory: laneServer.factory,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     // Bodies are parsed by registerBodyParsers (raw bytes for inference, JSON/form for management).
     bodyParser: false,
@@ -31,6 +37,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, config.http.maxRequestBytes);
   registerHttpMetrics(fastify, app.get(MetricsService));
+  // Fastify marks itself closing before preClose: from then on its own 503s apply to every request.
+  fastify.addHook('preClose', (done) => {
+    laneServer.detach();
+    done();
+  });
+  fastify.addHook('onClose', () => laneServer.close());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
@@ -45,6 +57,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, document);
   await app.init();
   await fastify.ready();
+  laneServer.attach(app.get(InferenceLane));
   new Logger('App').log(
     `log sink: ${config.kafka ? `kafka ${config.kafka.brokers.join(',')}` : `avro files in ${config.inferenceLog.directory}`}`,
   );

@@ -7,6 +7,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './password.hasher';
 import { ProjectRoleGuard } from './project-role.guard';
+import { RouteAccess } from './route-access';
 import { JWT_SECRET, JWT_SETTINGS, TokenService } from './token.service';
 
 const JWT_SECRET_SETTING = 'auth.jwt-secret';
@@ -43,10 +44,19 @@ export class AuthModule {
         TokenService,
         AuthService,
         ApiKeyService,
+        RouteAccess,
         AuthGuard,
         ProjectRoleGuard,
       ],
-      exports: [PasswordHasher, TokenService, AuthService, ApiKeyService, AuthGuard, ProjectRoleGuard],
+      exports: [
+        PasswordHasher,
+        TokenService,
+        AuthService,
+        ApiKeyService,
+        RouteAccess,
+        AuthGuard,
+        ProjectRoleGuard,
+      ],
     };
   }
 }

@@ -8,6 +8,7 @@ export * from './auth.service';
 export * from './password.hasher';
 export * from './principal';
 export * from './project-role.guard';
+export * from './route-access';
 export * from './token.service';
 export * from './api-key.scopes';
 export * from './api-key.service';

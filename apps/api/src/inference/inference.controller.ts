@@ -1,11 +1,11 @@
 import { Controller, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AcceptApiKey, AllowedProjectRoles, ProjectRoleGuard } from '@infergate/auth';
-import { CallCancellation } from '@infergate/serving-contract';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RawBodyRouteConfig } from '../http/body-parsers';
 import { API_BASE } from '../http/api-base';
+import { cancelWhenClientLeaves } from './client-cancellation';
 import { parseInferencePath } from './inference-path';
 import { InferenceService } from './inference.service';
 
@@ -19,6 +19,8 @@ export class InferenceController {
   constructor(private readonly inference: InferenceService) {}
 
   // find-my-way's catch-all: everything after models/ (the name, version and `:verb`) in param '*'.
+  // Most calls never get here: InferenceLane serves them ahead of Fastify with the same parts; this
+  // route takes the rest (percent-escaped paths, other content types) and documents the route.
   @Post('models/*')
   @RouteConfig({ rawBody: true } satisfies RawBodyRouteConfig)
   @ApiOperation({
@@ -36,13 +38,12 @@ export class InferenceController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const target = parseInferencePath(path);
-    // Abort the backend call when the client goes away before we answered. writableEnded (not
-    // writableFinished, which stays false while the socket still buffers output) marks "we answered".
-    const clientGone = new CallCancellation();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableEnded) clientGone.cancel(new Error('the client closed the connection'));
-    });
-    const answer = await this.inference.infer(Number(projectId), target, request.body as Buffer, clientGone);
+    const answer = await this.inference.infer(
+      Number(projectId),
+      target,
+      request.body as Buffer,
+      cancelWhenClientLeaves(reply.raw),
+    );
     const body = answer.body;
     await reply
       .code(200)

@@ -7,12 +7,12 @@ import type { MetricsService } from './metrics.service';
  */
 export function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsService): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    const method = request.method;
-    const route = request.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    metrics.http
-      .seriesFor(`${method} ${status} ${route}`, () => ({ method, route, status: String(status) }))
-      .observe(reply.elapsedTime / 1000);
+    metrics.observeHttp(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 }

@@ -30,6 +30,13 @@ export class MetricsService {
     registry: this.registry,
     counter: { name: 'http_requests_total', help: 'HTTP requests by method, route and status' },
   });
+  /** One HTTP request answered, under its route pattern (bounded label values, not the raw URL). */
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    this.http
+      .seriesFor(`${method} ${status} ${route}`, () => ({ method, route, status: String(status) }))
+      .observe(seconds);
+  }
+
   readonly backendDuration = new SeriesHistogram({
     name: 'backend_request_duration_seconds',
     help: 'Backend call latency by backend kind and outcome (HTTP status class or error code)',
