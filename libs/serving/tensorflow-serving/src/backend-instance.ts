@@ -1,5 +1,5 @@
 import type { BackendHealthState } from '@infergate/serving-contract';
-import type { Dispatcher } from 'undici';
+import type { Http1Pool } from './http1-pool';
 import type { EndpointTarget } from './endpoint-config.validator';
 
 /**
@@ -13,7 +13,7 @@ export class BackendInstance {
 
   constructor(
     readonly target: EndpointTarget,
-    readonly dispatcher: Dispatcher,
+    readonly pool: Http1Pool,
   ) {}
 
   get endpoint(): string {

@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import type { Http1Pool } from './http1-pool';
 import { BackendInstance } from './backend-instance';
 import { LeastOutstandingBalancer } from './least-outstanding.balancer';
 
@@ -8,7 +8,7 @@ function instances(count: number): BackendInstance[] {
     (_, i) =>
       new BackendInstance(
         { endpoint: `http://tf${i}:8501`, origin: `http://tf${i}:8501`, basePath: '' },
-        {} as Dispatcher,
+        {} as Http1Pool,
       ),
   );
 }

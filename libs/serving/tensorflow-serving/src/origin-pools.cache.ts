@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Http1Pool } from './http1-pool';
 
 export interface OriginPoolsOptions {
   readonly connectionsPerOrigin: number;
@@ -6,12 +6,12 @@ export interface OriginPoolsOptions {
 }
 
 interface Entry {
-  readonly pool: Pool;
+  readonly pool: Http1Pool;
   users: number;
 }
 
 /**
- * One undici Pool per origin, shared by every backend the factory created for that origin: servings that
+ * One Http1Pool per origin, shared by every backend the factory created for that origin: servings that
  * point at the same TF Serving reuse its keep-alive connections. Reference-counted so closing one backend
  * does not cut the connections of another.
  */
@@ -20,16 +20,15 @@ export class OriginPools {
 
   constructor(private readonly options: OriginPoolsOptions) {}
 
-  acquire(origin: string): Pool {
+  acquire(origin: string): Http1Pool {
     let entry = this.entries.get(origin);
     if (!entry) {
       entry = {
-        pool: new Pool(origin, {
+        // One request per connection at a time: TF Serving's REST server answers them in turn, and
+        // pipelining would only queue a request behind a slow inference on the same socket.
+        pool: new Http1Pool(origin, {
           connections: this.options.connectionsPerOrigin,
-          // TF Serving's REST server answers one request per connection at a time; pipelining would only
-          // queue a request behind a slow inference on the same socket.
-          pipelining: 1,
-          keepAliveTimeout: this.options.keepAliveTimeoutMs,
+          keepAliveTimeoutMs: this.options.keepAliveTimeoutMs,
         }),
         users: 0,
       };

@@ -9,7 +9,7 @@ export interface TensorflowServingBackendFactoryOptions {
   readonly defaultTimeoutMs?: number;
   /** Upper bound of sockets per TF Serving origin, shared by every serving on it (default 32). */
   readonly connectionsPerOrigin?: number;
-  /** Idle keep-alive sockets are closed after this long (default 4000 ms, undici's default). */
+  /** Idle keep-alive sockets are closed after this long (default 4000 ms). */
   readonly keepAliveTimeoutMs?: number;
   /** How often each instance is probed (default 5000 ms); a serving may override it in `options`. */
   readonly healthCheckIntervalMs?: number;

@@ -12,9 +12,8 @@ import {
   metadataPath,
   modelPath,
 } from '@infergate/serving-contract';
-import type { Dispatcher } from 'undici';
 import { BackendInstance } from './backend-instance';
-import { ExchangeFailure, bufferedExchange } from './buffered-exchange';
+import { ExchangeFailure, type BufferedResponse, type Http1Pool } from './http1-pool';
 import type { TensorflowServingSettings } from './endpoint-config.validator';
 import { type HealthLogger, InstanceHealthMonitor, type ProbeResult } from './instance-health.monitor';
 import { LeastOutstandingBalancer } from './least-outstanding.balancer';
@@ -22,7 +21,7 @@ import { describeCause, failedBeforeSend, toBackendError } from './transport-err
 
 /** What the adapter needs from whoever owns the connection pools (the factory). */
 export interface PoolSource {
-  acquire(origin: string): Dispatcher;
+  acquire(origin: string): Http1Pool;
   release(origin: string): Promise<void>;
 }
 
@@ -32,8 +31,6 @@ export interface TensorflowServingBackendDeps {
   /** Called once when the backend has closed, so the factory can forget it. */
   readonly onClose?: () => void;
 }
-
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
  * A serving backend speaking TF Serving's REST API (api_rest.md) to one or more instances. Bodies go
@@ -184,16 +181,12 @@ export class TensorflowServingBackend implements ServingBackend {
     body: Uint8Array | undefined,
     signal: CancelSignal,
   ): Promise<BackendResponse> {
-    const response = await bufferedExchange(
-      instance.dispatcher,
+    const response = await instance.pool.exchange(
       {
         method,
         path: `${instance.target.basePath}${path}`,
-        headers: body ? JSON_HEADERS : undefined,
         body,
-        // The per-call deadline above governs; undici's own 300 s timers would only cut longer ones short.
-        headersTimeout: 0,
-        bodyTimeout: 0,
+        contentType: body ? 'application/json' : undefined,
       },
       signal,
     );
@@ -221,8 +214,17 @@ export class TensorflowServingBackend implements ServingBackend {
   private async probe(instance: BackendInstance, signal: AbortSignal): Promise<ProbeResult> {
     const model = this.settings.healthModel;
     const path = `${instance.target.basePath}${model === undefined ? '/v1/models' : modelPath({ name: model })}`;
-    const response = await instance.dispatcher.request({ method: 'GET', path, signal });
-    const text = await response.body.text();
+    let response: BufferedResponse;
+    try {
+      response = await instance.pool.exchange({ method: 'GET', path }, signal);
+    } catch (failure) {
+      throw failure instanceof ExchangeFailure ? failure.error : failure;
+    }
+    const text = Buffer.from(
+      response.body.buffer,
+      response.body.byteOffset,
+      response.body.byteLength,
+    ).toString('utf8');
     if (model === undefined) return { state: 'up', detail: `REST API answered HTTP ${response.statusCode}` };
     if (response.statusCode !== 200) {
       return {
