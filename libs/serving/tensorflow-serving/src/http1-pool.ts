@@ -392,27 +392,19 @@ class Connection {
         case Body.Head:
           chunk = this.parseHead(chunk);
           break;
-        case Body.Length: {
-          const take = Math.min(this.remaining, chunk.length);
-          this.collect(take === chunk.length ? chunk : chunk.subarray(0, take));
-          this.remaining -= take;
-          chunk = take === chunk.length ? undefined : chunk.subarray(take);
+        case Body.Length:
+          chunk = this.collectCounted(chunk);
           if (this.remaining === 0) this.finish(chunk === undefined);
           break;
-        }
         case Body.ChunkSize:
         case Body.ChunkDataEnd:
         case Body.Trailers:
           chunk = this.parseChunkLine(chunk);
           break;
-        case Body.ChunkData: {
-          const take = Math.min(this.remaining, chunk.length);
-          this.collect(take === chunk.length ? chunk : chunk.subarray(0, take));
-          this.remaining -= take;
-          chunk = take === chunk.length ? undefined : chunk.subarray(take);
+        case Body.ChunkData:
+          chunk = this.collectCounted(chunk);
           if (this.remaining === 0) this.state = Body.ChunkDataEnd;
           break;
-        }
         case Body.UntilClose:
           this.collect(chunk);
           chunk = undefined;
@@ -541,6 +533,18 @@ class Connection {
       this.remaining = size;
     }
     return rest;
+  }
+
+  /** Collects the chunk up to the `remaining` bytes still expected; returns the bytes after those. */
+  private collectCounted(chunk: Buffer): Buffer | undefined {
+    const take = Math.min(this.remaining, chunk.length);
+    this.remaining -= take;
+    if (take === chunk.length) {
+      this.collect(chunk);
+      return undefined;
+    }
+    this.collect(chunk.subarray(0, take));
+    return chunk.subarray(take);
   }
 
   private collect(chunk: Buffer): void {
