@@ -1,7 +1,7 @@
 /**
  * How a caller tells a backend that it gave up on a call (the client went away, a deadline passed).
- * The standard AbortSignal satisfies it, and so does CallCancellation below. undici takes either as a
- * request's `signal`: it only reads `aborted`/`reason` and adds and removes one 'abort' listener.
+ * The standard AbortSignal satisfies it, and so does CallCancellation below. A backend's client only
+ * reads `aborted`/`reason` and adds and removes one 'abort' listener.
  */
 export interface CancelSignal {
   readonly aborted: boolean;

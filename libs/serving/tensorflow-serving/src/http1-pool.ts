@@ -152,7 +152,7 @@ export class Http1Pool {
     for (;;) {
       const connection = this.idle.pop();
       if (!connection) return undefined;
-      if (now - connection.idleSince < connection.idleLimitMs) return connection;
+      if (connection.alive && now - connection.idleSince < connection.idleLimitMs) return connection;
       connection.destroy();
     }
   }
@@ -332,6 +332,11 @@ class Connection {
     socket.on('close', () => this.onClose());
   }
 
+  /** Not destroyed, and the server has not closed its side. */
+  get alive(): boolean {
+    return !this.destroyed;
+  }
+
   run(exchange: Exchange): void {
     this.current = exchange;
     exchange.connection = this;
@@ -373,7 +378,9 @@ class Connection {
   }
 
   private onEnd(): void {
-    if (this.current && this.state === Body.UntilClose) this.finish(false);
+    // The server closed its side: an idle connection is done at once (before anyone picks it again).
+    if (!this.current) this.destroy();
+    else if (this.state === Body.UntilClose) this.finish(false);
   }
 
   private onClose(): void {

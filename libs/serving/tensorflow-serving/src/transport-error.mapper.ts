@@ -3,8 +3,9 @@ import { BackendError, BackendErrorCode } from '@infergate/serving-contract';
 /**
  * Node reports a connection that never came up with the syscall that failed: `connect` (refused,
  * unreachable host, connect timeout) or `getaddrinfo` (DNS). Nothing of the request was written then,
- * so another instance may take it. Anything else (ECONNRESET on `read`/`write`, undici's "other side
- * closed") happened on an established socket after bytes may have gone out.
+ * so another instance may take it. Anything else (ECONNRESET on `read`/`write`, a socket closed before the
+ * answer) happened on an established socket after bytes may have gone out. Http1Pool reports its own
+ * connect timeout as ETIMEDOUT with syscall `connect`.
  */
 const PRE_SEND_SYSCALLS = new Set(['connect', 'getaddrinfo']);
 const PRE_SEND_CODES = new Set([
@@ -14,7 +15,7 @@ const PRE_SEND_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EADDRNOTAVAIL',
-  // undici's own connect timeout (its `connect.timeout`, 10 s by default)
+  // undici's connect timeout, for errors of clients other than Http1Pool
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
