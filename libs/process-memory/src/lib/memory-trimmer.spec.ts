@@ -33,6 +33,24 @@ describe('malloc_trim addon', () => {
     expect(kept).toHaveLength(3125);
     expect(before - after).toBeGreaterThan(100);
   });
+
+  it('does the same on a threadpool thread with trimAsync, calling back on the event loop', async () => {
+    const { addon } = loadMallocTrim();
+    let buffers: Buffer[] | undefined = Array.from({ length: 50_000 }, () =>
+      Buffer.allocUnsafeSlow(4000).fill(1),
+    );
+    const kept = buffers.filter((_, i) => i % 16 === 0);
+    buffers = undefined;
+    fullGc();
+    fullGc();
+    const before = residentMb();
+    const released = await new Promise<boolean>((resolve) => addon!.trimAsync!(resolve));
+    const after = residentMb();
+    expect(kept).toHaveLength(3125);
+    expect(released).toBe(true);
+    expect(before - after).toBeGreaterThan(100);
+    expect(() => (addon!.trimAsync as unknown as () => void)()).toThrow('a function is required');
+  });
 });
 
 describe('MemoryTrimmer', () => {
@@ -73,6 +91,35 @@ describe('MemoryTrimmer', () => {
     expect(trimmer.stats.trims).toBe(2);
     trimmer.stop();
     expect(gcs.observing).toBe(false);
+  });
+
+  it('trims off the event loop when the addon can, one trim at a time', async () => {
+    const pending: ((released: boolean) => void)[] = [];
+    const addon: MallocTrim = {
+      trim: () => {
+        throw new Error('the synchronous trim must not run');
+      },
+      trimAsync: (done) => pending.push(done),
+    };
+    const gcs = fakeGcs();
+    let now = 10_000;
+    const trimmer = MemoryTrimmer.start({ minIntervalMs: 1000, addon, majorGcs: gcs.source, now: () => now });
+    if (!(trimmer instanceof MemoryTrimmer)) throw new Error(trimmer.off);
+    gcs.fire();
+    await tick();
+    expect(pending).toHaveLength(1);
+    now += 5000;
+    gcs.fire(); // still running: no second trim
+    await tick();
+    expect(pending).toHaveLength(1);
+    expect(trimmer.stats.trims).toBe(0);
+    pending[0](true);
+    expect(trimmer.stats.trims).toBe(1);
+    now += 5000;
+    gcs.fire();
+    await tick();
+    expect(pending).toHaveLength(2);
+    trimmer.stop();
   });
 
   it('does not trim once stopped, even when a trim was already scheduled', async () => {
