@@ -16,10 +16,11 @@ describe('malloc_trim addon', () => {
     expect(typeof addon!.trim()).toBe('boolean');
   });
 
-  it('gives freed memory in the middle of the heap back to the system', () => {
-    const { addon } = loadMallocTrim();
-    // ~200 MB of 4 KB backing stores (malloc'd by Node), every 16th kept: freeing the rest leaves holes
-    // that free() alone does not return, only the top of the heap.
+  /**
+   * ~200 MB of 4 KB backing stores (malloc'd by Node), every 16th kept: freeing the rest leaves holes
+   * that free() alone does not return, only the top of the heap. Returns the kept ones.
+   */
+  function fragmentHeap(): Buffer[] {
     let buffers: Buffer[] | undefined = Array.from({ length: 50_000 }, () =>
       Buffer.allocUnsafeSlow(4000).fill(1),
     );
@@ -27,6 +28,12 @@ describe('malloc_trim addon', () => {
     buffers = undefined;
     fullGc();
     fullGc();
+    return kept;
+  }
+
+  it('gives freed memory in the middle of the heap back to the system', () => {
+    const { addon } = loadMallocTrim();
+    const kept = fragmentHeap();
     const before = residentMb();
     addon!.trim();
     const after = residentMb();
@@ -36,13 +43,7 @@ describe('malloc_trim addon', () => {
 
   it('does the same on a threadpool thread with trimAsync, calling back on the event loop', async () => {
     const { addon } = loadMallocTrim();
-    let buffers: Buffer[] | undefined = Array.from({ length: 50_000 }, () =>
-      Buffer.allocUnsafeSlow(4000).fill(1),
-    );
-    const kept = buffers.filter((_, i) => i % 16 === 0);
-    buffers = undefined;
-    fullGc();
-    fullGc();
+    const kept = fragmentHeap();
     const before = residentMb();
     const released = await new Promise<boolean>((resolve) => addon!.trimAsync!(resolve));
     const after = residentMb();

@@ -64,10 +64,9 @@ export interface MemoryTrimStats {
  * stores of dead Buffers and typed arrays, which pile up between full GCs under load) goes back to glibc,
  * and glibc keeps it in its heaps: the gateway's resident size then stays at its high-water mark. A trim
  * (malloc_trim(0), 0.3–6 ms for the gateway's heaps here, on a threadpool thread when the addon offers
- * trimAsync) is started in a setImmediate after a full GC, and
- * when a check every minIntervalMs finds the resident size 16 MB above what it was after the last trim
- * (what young-generation GCs free goes back to glibc too, and full GCs can be minutes apart); at most once
- * per minIntervalMs. Serving MNIST at c=64 it brought the gateway from ~235 to ~175 MB.
+ * trimAsync) is started in a setImmediate after a full GC, and when a check every minIntervalMs finds the
+ * resident size 16 MB above what it was after the last trim (what young-generation GCs free goes back to
+ * glibc too, and full GCs can be minutes apart); at most once per minIntervalMs. Serving MNIST at c=64 it brought the gateway from ~235 to ~175 MB.
  */
 export class MemoryTrimmer {
   private last = Number.NEGATIVE_INFINITY;

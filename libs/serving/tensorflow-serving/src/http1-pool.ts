@@ -7,7 +7,7 @@ export interface BufferedResponse {
   readonly statusCode: number;
   /** The first Content-Type header's value, or undefined. */
   readonly contentType: string | undefined;
-  readonly body: Uint8Array;
+  readonly body: Buffer;
 }
 
 /** Why an exchange failed, and whether that was before the response headers ('request') or after ('body'). */
@@ -88,10 +88,6 @@ export class Http1Pool {
     this.sweeper.unref();
   }
 
-  get closed(): boolean {
-    return this.closing !== undefined;
-  }
-
   /** One request; rejects with an ExchangeFailure (the signal's reason when it cancels). */
   exchange(request: ExchangeRequest, signal?: CancelSignal): Promise<BufferedResponse> {
     return new Promise((resolve, reject) => {
@@ -120,7 +116,7 @@ export class Http1Pool {
     this.closing ??= new Promise<void>((resolve) => {
       clearInterval(this.sweeper);
       this.drained = resolve;
-      this.closeIdle();
+      for (const connection of [...this.idle]) connection.destroy();
       this.checkDrained();
     });
     return this.closing;
@@ -181,7 +177,7 @@ export class Http1Pool {
 
   /** A connection finished its exchange and may be reused. */
   released(connection: Connection): void {
-    const next = this.nextWaiting();
+    const next = this.waiting.shift();
     if (next) {
       connection.run(next);
       return;
@@ -199,7 +195,7 @@ export class Http1Pool {
     this.open--;
     const i = this.idle.indexOf(connection);
     if (i >= 0) this.idle.splice(i, 1);
-    const next = this.nextWaiting();
+    const next = this.waiting.shift();
     if (next) this.connect().run(next);
     this.checkDrained();
   }
@@ -210,19 +206,11 @@ export class Http1Pool {
     if (i >= 0) this.waiting.splice(i, 1);
   }
 
-  private nextWaiting(): Exchange | undefined {
-    return this.waiting.shift();
-  }
-
   private sweep(): void {
     const now = Date.now();
     for (const connection of [...this.idle]) {
       if (now - connection.idleSince >= connection.idleLimitMs) connection.destroy();
     }
-  }
-
-  private closeIdle(): void {
-    for (const connection of [...this.idle]) connection.destroy();
   }
 
   private checkDrained(): void {

@@ -51,7 +51,8 @@ export class OriginPools {
   async closeAll(): Promise<void> {
     const pools = [...this.entries.values()].map((entry) => entry.pool);
     this.entries.clear();
-    await Promise.all(pools.map((pool) => (pool.closed ? undefined : pool.close())));
+    // close() is idempotent: a pool already released closes once.
+    await Promise.all(pools.map((pool) => pool.close()));
   }
 
   get size(): number {

@@ -220,11 +220,7 @@ export class TensorflowServingBackend implements ServingBackend {
     } catch (failure) {
       throw failure instanceof ExchangeFailure ? failure.error : failure;
     }
-    const text = Buffer.from(
-      response.body.buffer,
-      response.body.byteOffset,
-      response.body.byteLength,
-    ).toString('utf8');
+    const text = response.body.toString('utf8');
     if (model === undefined) return { state: 'up', detail: `REST API answered HTTP ${response.statusCode}` };
     if (response.statusCode !== 200) {
       return {
