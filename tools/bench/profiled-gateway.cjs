@@ -2,6 +2,8 @@
 // Node's own --cpu-prof writes its file only on a normal exit, and the gateway ends by re-raising the
 // stop signal after a graceful close (Nest's shutdown hooks), so the profile is written here on SIGUSR2,
 // which the benchmark sends before stopping the gateway. Usage: node profiled-gateway.cjs <dir>
+// With PROFILE_ALLOCATIONS=1 it also samples allocations, including objects the GC has since collected
+// (what drives the young-generation GC under load), into gateway-<pid>.heapprofile.
 const { Session } = require('node:inspector');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
@@ -12,6 +14,14 @@ session.connect();
 session.post('Profiler.enable');
 session.post('Profiler.setSamplingInterval', { interval: 1000 });
 session.post('Profiler.start');
+const allocations = process.env.PROFILE_ALLOCATIONS === '1';
+if (allocations) {
+  session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+}
 process.on('SIGUSR2', () => {
   session.post('Profiler.stop', (error, result) => {
     if (error) console.error(`profile not written: ${error.message}`);
@@ -19,8 +29,18 @@ process.on('SIGUSR2', () => {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `gateway-${process.pid}.cpuprofile`);
       writeFileSync(file, JSON.stringify(result.profile));
-      console.log(`cpu profile written to ${file}`);
+      if (!allocations) console.log(`cpu profile written to ${file}`);
     }
   });
+  if (allocations) {
+    session.post('HeapProfiler.stopSampling', (error, result) => {
+      if (error) console.error(`allocation profile not written: ${error.message}`);
+      else {
+        const file = join(dir, `gateway-${process.pid}.heapprofile`);
+        writeFileSync(file, JSON.stringify(result.profile));
+        console.log(`cpu profile written with allocations to ${file}`);
+      }
+    });
+  }
 });
 require(resolve(__dirname, '../../dist/apps/api/src/main.js'));

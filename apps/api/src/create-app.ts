@@ -22,7 +22,7 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
  * 280 µs on Express 5 (docs/benchmarks.md), and the gateway's job is to cost little per request.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const laneServer = new LaneServer();
+  const laneServer = new LaneServer(config.http.laneParser);
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.maxRequestBytes,
     serverFactory: laneServer.factory,

@@ -1,6 +1,12 @@
 /** The typed configuration every module receives (built from Environment in load-config.ts). */
 export interface AppConfig {
-  readonly http: { readonly port: number; readonly host: string; readonly maxRequestBytes: number };
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly maxRequestBytes: number;
+    /** Who reads inference requests: the gateway's own HTTP/1.1 reader or Node's parser. */
+    readonly laneParser: 'own' | 'node';
+  };
   readonly dataDir: string;
   readonly sqlitePath: string;
   /** PostgreSQL instead of SQLite (`DATABASE_URL`); null = the SQLite file above. */

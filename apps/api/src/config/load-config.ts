@@ -33,7 +33,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const dataDir = resolve(parsed.DATA_DIR);
   return {
-    http: { port: parsed.PORT, host: parsed.HOST, maxRequestBytes: parsed.MAX_REQUEST_BYTES },
+    http: {
+      port: parsed.PORT,
+      host: parsed.HOST,
+      maxRequestBytes: parsed.MAX_REQUEST_BYTES,
+      laneParser: parsed.HTTP_LANE_PARSER,
+    },
     dataDir,
     sqlitePath: join(dataDir, 'gateway.db'),
     postgresUrl: parsed.DATABASE_URL ?? null,

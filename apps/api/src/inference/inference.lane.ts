@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { RouteAccess, type RoutePolicy } from '@infergate/auth';
+import { CallCancellation } from '@infergate/serving-contract';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { errorResponse } from '../errors/error-response';
 import { API_BASE } from '../http/api-base';
+import type { LaneAnswer, LaneRequest } from '../http/lane-connections';
 import type { HttpLane } from '../http/lane-server';
 import { readBody } from '../http/read-body';
 import { MetricsService } from '../metrics/metrics.service';
@@ -12,6 +14,9 @@ import { cancelWhenClientLeaves } from './client-cancellation';
 import { InferenceController } from './inference.controller';
 import { parseInferencePath } from './inference-path';
 import { InferenceService } from './inference.service';
+
+/** Characters ServerResponse refuses in a header value (it throws ERR_INVALID_CHAR). */
+const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** The route pattern as Fastify reports it for InferenceController.infer (the metrics label). */
 const ROUTE = `/${API_BASE}/project/:projectId/inference/models/*`;
@@ -63,8 +68,23 @@ export class InferenceLane implements HttpLane {
     if (type === undefined || !JSON_TYPES.has(type.toLowerCase())) return false;
     // No length and not chunked: Fastify hands such a request to the handler without a body.
     if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return false;
-    this.serve(request, response, match[1], match[2]).catch(() => response.destroy());
+    this.serve(request, response, match[1]!, match[2]!).catch(() => response.destroy());
     return true;
+  }
+
+  /** For LaneConnections, which has read the request itself (always with a Content-Length). */
+  accepts(method: string, url: string, contentType: string): boolean {
+    return method === 'POST' && LANE_URL.test(url) && JSON_TYPES.has(contentType.toLowerCase());
+  }
+
+  async answer(request: LaneRequest): Promise<LaneAnswer> {
+    const started = performance.now();
+    const [, projectId, path] = LANE_URL.exec(request.url)!;
+    const clientGone = new CallCancellation();
+    request.onClientGone(() => clientGone.cancel(new Error('the client closed the connection')));
+    const answer = await this.respond(request.authorization, projectId!, path!, request.body, clientGone);
+    this.metrics.observeHttp('POST', ROUTE, answer.status, (performance.now() - started) / 1000);
+    return answer;
   }
 
   private async serve(
@@ -74,43 +94,56 @@ export class InferenceLane implements HttpLane {
     path: string,
   ): Promise<void> {
     const started = performance.now();
-    let status: number;
+    let answer: LaneAnswer;
     let bodyRead = false;
     try {
       const body = await readBody(request, this.bodyLimit);
       bodyRead = true;
-      await this.authorize(request.headers['authorization'], projectId);
-      const target = parseInferencePath(path);
-      const answer = await this.inference.infer(
-        Number(projectId),
-        target,
+      answer = await this.respond(
+        request.headers['authorization'],
+        projectId,
+        path,
         body,
         cancelWhenClientLeaves(response),
       );
-      status = 200;
-      response.writeHead(200, {
+    } catch (error) {
+      answer = failure(error);
+    }
+    if (!response.headersSent) {
+      response.writeHead(answer.status, {
         'content-type': answer.contentType,
-        'content-length': answer.body.byteLength,
+        'content-length':
+          typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : answer.body.byteLength,
+        // As Fastify does, the connection closes after a body it could not read (the client may still be
+        // sending it).
+        ...(bodyRead ? {} : { connection: 'close' }),
       });
       response.end(answer.body);
-    } catch (error) {
-      const failure = errorResponse(error);
-      status = failure.status;
-      if (!response.headersSent) {
-        const text = JSON.stringify(failure.body);
-        // As Fastify sends ApiExceptionFilter's string body: it adds the charset, and closes the
-        // connection after a body it could not read (the client may still be sending it).
-        response.writeHead(status, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(text),
-          ...(bodyRead ? {} : { connection: 'close' }),
-        });
-        response.end(text);
-      } else {
-        response.end();
-      }
+    } else {
+      response.end();
     }
-    this.metrics.observeHttp('POST', ROUTE, status, (performance.now() - started) / 1000);
+    this.metrics.observeHttp('POST', ROUTE, answer.status, (performance.now() - started) / 1000);
+  }
+
+  /** Everything after the body is read: access, the backend call, the answer or the error's answer. */
+  private async respond(
+    authorization: string | undefined,
+    projectId: string,
+    path: string,
+    body: Buffer,
+    cancellation: CallCancellation,
+  ): Promise<LaneAnswer> {
+    try {
+      await this.authorize(authorization, projectId);
+      const target = parseInferencePath(path);
+      const answer = await this.inference.infer(Number(projectId), target, body, cancellation);
+      if (INVALID_HEADER_CHAR.test(answer.contentType)) {
+        throw new TypeError(`Invalid character in header content ["content-type"]: ${answer.contentType}`);
+      }
+      return { status: 200, contentType: answer.contentType, body: answer.body };
+    } catch (error) {
+      return failure(error);
+    }
   }
 
   /** AuthGuard, then ProjectRoleGuard, as the controller's decorators set them. */
@@ -120,4 +153,11 @@ export class InferenceLane implements HttpLane {
     if (this.policy.projectRoles)
       await this.access.checkProject(principal, projectId, this.policy.projectRoles);
   }
+}
+
+/** An error as ApiExceptionFilter answers it: errorResponse's row, as a JSON string body. */
+function failure(error: unknown): LaneAnswer {
+  const { status, body } = errorResponse(error);
+  // Fastify sends the filter's string body with the charset added.
+  return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) };
 }

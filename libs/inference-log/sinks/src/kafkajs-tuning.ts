@@ -66,46 +66,66 @@ export interface RecordFields {
  */
 export function recordEncoder(original: RecordEncoder, encoderPrototype: object): RecordEncoder {
   return (record) => {
-    const { offsetDelta = 0, timestampDelta = 0, key, value, headers } = record;
-    if (
-      (headers !== undefined && Object.keys(headers).length > 0) ||
-      !plainBytes(key) ||
-      !plainBytes(value) ||
-      !Number.isSafeInteger(timestampDelta) ||
-      (offsetDelta | 0) !== offsetDelta
-    ) {
-      return original(record);
-    }
-    const keySize = key == null ? -1 : Buffer.isBuffer(key) ? key.length : Buffer.byteLength(key as string);
-    const valueSize =
-      value == null ? -1 : Buffer.isBuffer(value) ? value.length : Buffer.byteLength(value as string);
-    const body =
-      1 + // attributes
-      avroLongSize(timestampDelta) +
-      avroLongSize(offsetDelta) +
-      avroLongSize(keySize) +
-      Math.max(keySize, 0) +
-      avroLongSize(valueSize) +
-      Math.max(valueSize, 0) +
-      1; // no headers: varint 0
-    // Kafka's varint and varlong are Avro's zigzag encoding (int32 values encode the same either way).
+    const body = plainRecordBody(record);
+    if (body < 0) return original(record);
     const buf = Buffer.allocUnsafe(avroLongSize(body) + body);
-    let p = writeAvroLong(buf, 0, body);
-    buf[p++] = 0;
-    p = writeAvroLong(buf, p, timestampDelta);
-    p = writeAvroLong(buf, p, offsetDelta);
-    p = writeBytes(buf, writeAvroLong(buf, p, keySize), key);
-    p = writeBytes(buf, writeAvroLong(buf, p, valueSize), value);
-    buf[p++] = 0;
     const encoder = Object.create(encoderPrototype) as {
       buf: Buffer;
       offset: number;
       readonly buffer: Buffer;
     };
     encoder.buf = buf;
-    encoder.offset = p;
+    encoder.offset = writePlainRecord(buf, 0, record, body);
     return encoder;
   };
+}
+
+/**
+ * The size of a record's body (what follows its length varint) when it is in the plain form written
+ * here: no headers, key and value null, string or Buffer, safe-integer deltas. -1 otherwise (kafkajs'
+ * own encoder writes it).
+ */
+function plainRecordBody(record: RecordFields): number {
+  const { offsetDelta = 0, timestampDelta = 0, key, value, headers } = record;
+  if (
+    (headers !== undefined && Object.keys(headers).length > 0) ||
+    !plainBytes(key) ||
+    !plainBytes(value) ||
+    !Number.isSafeInteger(timestampDelta) ||
+    (offsetDelta | 0) !== offsetDelta
+  ) {
+    return -1;
+  }
+  const keySize = bytesSize(key);
+  const valueSize = bytesSize(value);
+  return (
+    1 + // attributes
+    avroLongSize(timestampDelta) +
+    avroLongSize(offsetDelta) +
+    avroLongSize(keySize) +
+    Math.max(keySize, 0) +
+    avroLongSize(valueSize) +
+    Math.max(valueSize, 0) +
+    1 // no headers: varint 0
+  );
+}
+
+/** Writes a plain record (its length varint, then `body` bytes) at buf[o...]; returns the end offset. */
+function writePlainRecord(buf: Buffer, o: number, record: RecordFields, body: number): number {
+  const { offsetDelta = 0, timestampDelta = 0, key, value } = record;
+  // Kafka's varint and varlong are Avro's zigzag encoding (int32 values encode the same either way).
+  let p = writeAvroLong(buf, o, body);
+  buf[p++] = 0;
+  p = writeAvroLong(buf, p, timestampDelta);
+  p = writeAvroLong(buf, p, offsetDelta);
+  p = writeBytes(buf, writeAvroLong(buf, p, bytesSize(key)), key);
+  p = writeBytes(buf, writeAvroLong(buf, p, bytesSize(value)), value);
+  buf[p++] = 0;
+  return p;
+}
+
+function bytesSize(v: unknown): number {
+  return v == null ? -1 : Buffer.isBuffer(v) ? v.length : Buffer.byteLength(v as string);
 }
 
 function plainBytes(v: unknown): boolean {
@@ -158,6 +178,11 @@ export function produceRequestEncoder(
   };
 }
 
+/** A record of a produce request: written in place (plain), or kafkajs' encoding of it. */
+type PlannedRecord =
+  | { readonly bytes: Buffer; readonly fields?: undefined; readonly body?: undefined; readonly size?: undefined }
+  | { readonly bytes?: undefined; readonly fields: RecordFields; readonly body: number; readonly size: number };
+
 function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
   const { acks, timeout, transactionalId = null, producerEpoch = 0, topicData } = args;
   const producerId = args.producerId === undefined ? deps.Long.fromValue(-1) : args.producerId;
@@ -172,18 +197,26 @@ function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
         .sort();
       const firstTimestamp = timestamps.length === 0 ? dateNow : timestamps[0];
       const maxTimestamp = timestamps.length === 0 ? dateNow : timestamps[timestamps.length - 1];
-      const records = messages.map(
-        (message, i) =>
-          deps.record({
-            ...(message as RecordFields),
-            offsetDelta: i,
-            // kafkajs' expression as is: timestamps may be strings, and `||` treats them as kafkajs does.
-            timestampDelta:
-              (((message.timestamp as number) || dateNow) as number) - (firstTimestamp as number),
-          }).buffer,
-      );
+      // Plain records are written straight into the request below; others are kafkajs' bytes, copied.
+      const records = messages.map((message, i): PlannedRecord => {
+        // The fields named one by one: `{ ...message, offsetDelta }` (kafkajs' form) costs ~2.5 µs per
+        // record on Node 20's V8, whose object spread followed by new keys is never cached.
+        const fields: RecordFields = {
+          key: (message as RecordFields).key,
+          value: (message as RecordFields).value,
+          headers: (message as RecordFields).headers,
+          offsetDelta: i,
+          // kafkajs' expression as is: timestamps may be strings, and `||` treats them as kafkajs does.
+          timestampDelta:
+            (((message.timestamp as number) || dateNow) as number) - (firstTimestamp as number),
+        };
+        const body = plainRecordBody(fields);
+        return body < 0
+          ? { bytes: deps.record(fields).buffer }
+          : { fields, body, size: avroLongSize(body) + body };
+      });
       let recordBytes = 0;
-      for (const r of records) recordBytes += r.length;
+      for (const r of records) recordBytes += r.bytes ? r.bytes.length : r.size;
       return { records, recordBytes, firstTimestamp, maxTimestamp };
     }),
   );
@@ -234,7 +267,9 @@ function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
       o = buf.writeInt16BE(producerEpoch, o);
       o = buf.writeInt32BE(firstSequence, o);
       o = buf.writeInt32BE(records.length, o);
-      for (const r of records) o += r.copy(buf, o);
+      for (const r of records) {
+        o = r.bytes ? o + r.bytes.copy(buf, o) : writePlainRecord(buf, o, r.fields, r.body);
+      }
       buf.writeUInt32BE(deps.crc32c(buf.subarray(bodyStart, o)), crcAt);
     });
   });
