@@ -81,9 +81,12 @@ class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static open(port: number): Promise<RawClient> {
+  /** `allowHalfOpen`: the client keeps its side open after the server closes its own. */
+  static open(port: number, allowHalfOpen = false): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new RawClient(socket)));
+      const socket = connect({ port, host: '127.0.0.1', allowHalfOpen }, () =>
+        resolve(new RawClient(socket)),
+      );
       socket.once('error', reject);
     });
   }
@@ -246,6 +249,27 @@ describe('LaneConnections', () => {
     await c.until(() => c.closed);
     expect(withoutDate(c.received)).toContain('\r\nConnection: close\r\n\r\n{"echo":1}');
     expect(c.received).not.toContain('Keep-Alive');
+  });
+
+  it('a client that resets its connection after a closing answer is no error', async () => {
+    s = await setup('own');
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    try {
+      const c = await RawClient.open(s.port, true);
+      clients.push(c);
+      c.socket.write(request('/lane/1', '1', 'Connection: close\r\n'));
+      await c.until((r) => r.endsWith('{"echo":1}'));
+      c.socket.resetAndDestroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const d = await client(); // the server still answers
+      d.socket.write(request('/lane/2', '2'));
+      await d.until((r) => r.endsWith('{"echo":2}'));
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(errors).toEqual([]);
   });
 
   it.each(['own', 'node'] as const)(

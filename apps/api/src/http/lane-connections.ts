@@ -363,22 +363,24 @@ class LaneConnection {
   /** Gives the connection, and every byte read from it and not answered, to Node's HTTP server. */
   private handOver(): void {
     const { socket, buffer } = this;
-    this.leave();
+    this.leave(true);
     if (buffer !== null) socket.unshift(buffer);
     this.owner.handOver(socket);
     // Node's handler reads through its own 'data' listener; a pause of ours must not outlive it.
     if (socket.isPaused()) socket.resume();
   }
 
-  private leave(): void {
+  /** Stops reading the connection: closing it, or (`handedOver`) because Node's server reads it now. */
+  private leave(handedOver = false): void {
     if (this.released) return;
     this.released = true;
     this.buffer = null;
     const { socket } = this;
     socket.removeListener('data', this.onData);
     socket.removeListener('end', this.onEnd);
-    socket.removeListener('error', this.onError);
     socket.removeListener('close', this.onClose);
+    // A connection being closed may still fail (a reset): its errors stay handled until it is gone.
+    if (handedOver) socket.removeListener('error', this.onError);
     this.owner.release(this);
   }
 
@@ -480,10 +482,11 @@ class LentSocket extends Duplex {
   }
 
   private maybeDone(): void {
-    if (this.settled || !this.finished || this.bodyLeft > 0) return;
-    this.settled = true;
-    // Node's server ends its side after a response that closes the connection (before our 'finish').
+    // Node's server ends its side after a response that closes the connection (before our 'finish'
+    // listener runs); then the rest of the body need not be waited for.
     const keepOpen = !this.writableEnded;
+    if (this.settled || !this.finished || (keepOpen && this.bodyLeft > 0)) return;
+    this.settled = true;
     this.push(null);
     this.giveBack(keepOpen);
   }
