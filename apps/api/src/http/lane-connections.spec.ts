@@ -48,6 +48,7 @@ interface Setup {
 async function setup(
   parser: 'own' | 'node',
   tune: (server: Server) => void = () => undefined,
+  bodyLimit = 1000,
 ): Promise<Setup> {
   const laneServer = new LaneServer(parser);
   const lane = new FakeLane();
@@ -57,7 +58,7 @@ async function setup(
   };
   const server = laneServer.factory(
     fastify as never,
-    { keepAliveTimeout: 72_000, bodyLimit: 1000 } as never,
+    { keepAliveTimeout: 72_000, bodyLimit } as never,
   ) as Server;
   tune(server);
   laneServer.attach(lane);
@@ -158,6 +159,17 @@ describe('LaneConnections', () => {
     await c.until((r) => r.endsWith('{"echo":2}'));
     expect(s.lane.answered.map((r) => r.url)).toEqual(['/lane/slow', '/lane/again']);
     expect(s.lane.answered[0]!.body.toString()).toBe('{"instances": [1, 2, 3]}');
+  });
+
+  it('joins a large body arriving in many chunks once, when it is complete', async () => {
+    s = await setup('own', undefined, 8 * 1024 * 1024);
+    const c = await client();
+    const body = `[${'1,'.repeat(2_000_000)}1]`;
+    const bytes = Buffer.from(request('/lane/big', body));
+    for (let i = 0; i < bytes.length; i += 65536) c.socket.write(bytes.subarray(i, i + 65536));
+    await c.until((r) => r.endsWith(`${body}}`), 10_000);
+    expect(s.lane.answered).toHaveLength(1);
+    expect(s.lane.answered[0]!.body.toString()).toBe(body);
   });
 
   it('answers pipelined requests one at a time, in order', async () => {

@@ -176,7 +176,9 @@ export class LaneConnections {
 }
 
 class LaneConnection {
-  private buffer: Buffer | null = null;
+  /** Bytes read and not yet taken, in arrival order (one chunk, unless a request is still arriving). */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
   /** Where the search for the end of the head resumes in `buffer`. */
   private scanned = 0;
   private head: RequestHead | undefined;
@@ -201,12 +203,12 @@ class LaneConnection {
   }
 
   get idle(): boolean {
-    return !this.busy && this.buffer === null;
+    return !this.busy && this.buffered === 0;
   }
 
   checkTimeouts(now: number, keepAlive: number, headers: number, request: number): void {
     if (this.busy) return;
-    if (this.buffer === null) {
+    if (this.buffered === 0) {
       if (keepAlive > 0 && now - this.idleSince >= keepAlive) this.socket.destroy();
       return;
     }
@@ -229,24 +231,29 @@ class LaneConnection {
       if (part === chunk.length) return;
       chunk = chunk.subarray(part);
     }
-    if (this.buffer === null) {
-      this.buffer = chunk;
-      this.requestStarted = Date.now();
-    } else {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-    }
+    if (this.buffered === 0) this.requestStarted = Date.now();
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
     if (this.busy) {
-      if (this.buffer.length > MAX_BUFFERED) this.socket.pause();
+      if (this.buffered > MAX_BUFFERED) this.socket.pause();
       return;
     }
     this.next();
   };
 
+  /** The buffered bytes as one Buffer; `fresh` when it was joined here (no socket read buffer). */
+  private joined(): { buffer: Buffer; fresh: boolean } {
+    if (this.chunks.length === 1) return { buffer: this.chunks[0]!, fresh: false };
+    const buffer = Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [buffer];
+    return { buffer, fresh: true };
+  }
+
   /** Takes the next request from the buffer: to the lane, lent to Node's server, or handed over. */
   private next(): void {
-    const buffer = this.buffer;
-    if (buffer === null) return;
+    if (this.buffered === 0) return;
     if (this.head === undefined) {
+      const { buffer } = this.joined();
       const end = buffer.indexOf(CRLFCRLF, Math.max(0, this.scanned - 3));
       if (end < 0) {
         this.scanned = buffer.length;
@@ -267,7 +274,9 @@ class LaneConnection {
       this.headEnd = end + 4;
     }
     const total = this.headEnd + this.head.contentLength!;
-    if (buffer.length < total) return;
+    // A body still arriving is kept as its chunks and joined once, when complete.
+    if (this.buffered < total) return;
+    const { buffer, fresh } = this.joined();
     const head = this.head;
     this.head = undefined;
     const lane = this.owner.laneFor(head);
@@ -275,9 +284,9 @@ class LaneConnection {
       this.lend(head, this.headEnd);
       return;
     }
-    // A copy, as readBody makes: the body outlives this read buffer (it is logged after the answer).
-    const body = Buffer.allocUnsafe(total - this.headEnd);
-    buffer.copy(body, 0, this.headEnd, total);
+    // Never a view of a socket read buffer (as readBody): the body outlives it (it is logged after).
+    let body = buffer.subarray(this.headEnd, total);
+    if (!fresh) body = Buffer.from(body);
     this.consumed(total);
     this.busy = true;
     lane
@@ -296,9 +305,10 @@ class LaneConnection {
 
   /** Drops the first `bytes` of the buffer (a request taken). */
   private consumed(bytes: number): void {
-    const buffer = this.buffer!;
-    this.buffer = buffer.length > bytes ? buffer.subarray(bytes) : null;
-    this.requestStarted = this.buffer === null ? 0 : Date.now();
+    const { buffer } = this.joined();
+    this.chunks = buffer.length > bytes ? [buffer.subarray(bytes)] : [];
+    this.buffered = buffer.length - bytes;
+    this.requestStarted = this.buffered === 0 ? 0 : Date.now();
   }
 
   private respond(answer: LaneAnswer, close: boolean): void {
@@ -341,7 +351,7 @@ class LaneConnection {
    * Node closes it.
    */
   private lend(head: RequestHead, headEnd: number): void {
-    const buffer = this.buffer!;
+    const { buffer } = this.joined();
     const total = headEnd + (head.contentLength ?? 0);
     const now = Math.min(total, buffer.length);
     const lent = new LentSocket(this.socket, buffer.subarray(0, now), total - now, (keepOpen) => {
@@ -362,9 +372,10 @@ class LaneConnection {
 
   /** Gives the connection, and every byte read from it and not answered, to Node's HTTP server. */
   private handOver(): void {
-    const { socket, buffer } = this;
+    const { socket } = this;
+    const unread = this.buffered > 0 ? this.joined().buffer : undefined;
     this.leave(true);
-    if (buffer !== null) socket.unshift(buffer);
+    if (unread) socket.unshift(unread);
     this.owner.handOver(socket);
     // Node's handler reads through its own 'data' listener; a pause of ours must not outlive it.
     if (socket.isPaused()) socket.resume();
@@ -374,7 +385,8 @@ class LaneConnection {
   private leave(handedOver = false): void {
     if (this.released) return;
     this.released = true;
-    this.buffer = null;
+    this.chunks = [];
+    this.buffered = 0;
     const { socket } = this;
     socket.removeListener('data', this.onData);
     socket.removeListener('end', this.onEnd);
