@@ -180,8 +180,18 @@ export function produceRequestEncoder(
 
 /** A record of a produce request: written in place (plain), or kafkajs' encoding of it. */
 type PlannedRecord =
-  | { readonly bytes: Buffer; readonly fields?: undefined; readonly body?: undefined; readonly size?: undefined }
-  | { readonly bytes?: undefined; readonly fields: RecordFields; readonly body: number; readonly size: number };
+  | {
+      readonly bytes: Buffer;
+      readonly fields?: undefined;
+      readonly body?: undefined;
+      readonly size?: undefined;
+    }
+  | {
+      readonly bytes?: undefined;
+      readonly fields: RecordFields;
+      readonly body: number;
+      readonly size: number;
+    };
 
 function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
   const { acks, timeout, transactionalId = null, producerEpoch = 0, topicData } = args;
@@ -207,8 +217,7 @@ function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
           headers: (message as RecordFields).headers,
           offsetDelta: i,
           // kafkajs' expression as is: timestamps may be strings, and `||` treats them as kafkajs does.
-          timestampDelta:
-            (((message.timestamp as number) || dateNow) as number) - (firstTimestamp as number),
+          timestampDelta: (((message.timestamp as number) || dateNow) as number) - (firstTimestamp as number),
         };
         const body = plainRecordBody(fields);
         return body < 0
