@@ -10,6 +10,7 @@ import type { LaneAnswer, LaneRequest } from '../http/lane-connections';
 import type { HttpLane } from '../http/lane-server';
 import { readBody } from '../http/read-body';
 import { MetricsService } from '../metrics/metrics.service';
+import type { HistogramSeries } from '../metrics/series-histogram';
 import { cancelWhenClientLeaves } from './client-cancellation';
 import { InferenceController } from './inference.controller';
 import { parseInferencePath } from './inference-path';
@@ -48,6 +49,7 @@ const JSON_TYPES = new Set([
 export class InferenceLane implements HttpLane {
   private readonly policy: RoutePolicy;
   private readonly bodyLimit: number;
+  private readonly series = new Map<number, HistogramSeries>();
 
   constructor(
     private readonly access: RouteAccess,
@@ -83,7 +85,7 @@ export class InferenceLane implements HttpLane {
     const clientGone = new CallCancellation();
     request.onClientGone(() => clientGone.cancel(new Error('the client closed the connection')));
     const answer = await this.respond(request.authorization, projectId!, path!, request.body, clientGone);
-    this.metrics.observeHttp('POST', ROUTE, answer.status, (performance.now() - started) / 1000);
+    this.observe(answer.status, started);
     return answer;
   }
 
@@ -122,7 +124,7 @@ export class InferenceLane implements HttpLane {
     } else {
       response.end();
     }
-    this.metrics.observeHttp('POST', ROUTE, answer.status, (performance.now() - started) / 1000);
+    this.observe(answer.status, started);
   }
 
   /** Everything after the body is read: access, the backend call, the answer or the error's answer. */
@@ -144,6 +146,13 @@ export class InferenceLane implements HttpLane {
     } catch (error) {
       return failure(error);
     }
+  }
+
+  /** Counts the request as the controller's route is counted (its series kept per status). */
+  private observe(status: number, started: number): void {
+    let series = this.series.get(status);
+    if (!series) this.series.set(status, (series = this.metrics.httpSeries('POST', ROUTE, status)));
+    series.observe((performance.now() - started) / 1000);
   }
 
   /** AuthGuard, then ProjectRoleGuard, as the controller's decorators set them. */

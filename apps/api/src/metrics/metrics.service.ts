@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { LogPipelineObserver, ServingRef, SpoolObserver } from '@infergate/inference-log-sinks';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { SeriesHistogram } from './series-histogram';
+import { SeriesHistogram, type HistogramSeries } from './series-histogram';
 
 /** Prometheus metrics of this process; one registry per app instance so tests do not share counters. */
 @Injectable()
@@ -32,9 +32,16 @@ export class MetricsService {
   });
   /** One HTTP request answered, under its route pattern (bounded label values, not the raw URL). */
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    this.http
-      .seriesFor(`${method} ${status} ${route}`, () => ({ method, route, status: String(status) }))
-      .observe(seconds);
+    this.httpSeries(method, route, status).observe(seconds);
+  }
+
+  /** The request histogram's series for one method, route and status (callers may keep it). */
+  httpSeries(method: string, route: string, status: number): HistogramSeries {
+    return this.http.seriesFor(`${method} ${status} ${route}`, () => ({
+      method,
+      route,
+      status: String(status),
+    }));
   }
 
   readonly backendDuration = new SeriesHistogram({
