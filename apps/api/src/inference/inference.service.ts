@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { BackendResolver } from '@infergate/serving-registry';
 import {
@@ -68,7 +69,7 @@ export class InferenceService {
     body: Buffer,
     signal?: CancelSignal,
   ): Promise<BackendResponse> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     let outcome = 'error';
     try {
       const backend = this.backends.backendFor(servingBackendSpec(serving, this.config.backends.timeoutMs));
@@ -90,7 +91,7 @@ export class InferenceService {
       const kind = serving.backend_kind;
       this.metrics.backendDuration
         .seriesFor(`${kind} ${outcome}`, () => ({ kind, outcome }))
-        .observe(Number(process.hrtime.bigint() - started) / 1e9);
+        .observe((performance.now() - started) / 1000);
     }
   }
 }
