@@ -16,11 +16,8 @@ export interface RequestHead {
 
 const REQUEST_LINE = /^([A-Z]{1,16}) ([!-~]+) HTTP\/1\.1$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/**
- * Anything but field content (visible ASCII, space, tab, obs-text) and line ends, and a CR or LF that is
- * not part of a CRLF: checked once over the whole head.
- */
-const NOT_FIELD_CONTENT = /[^\t\r\n\x20-\x7e\x80-\xff]|\r(?!\n)|(?<!\r)\n/;
+/** Field content: visible ASCII, space, tab and obs-text; no other control character. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const DIGITS = /^[0-9]{1,15}$/;
 const MAX_HEADERS = 100;
 
@@ -32,7 +29,6 @@ const MAX_HEADERS = 100;
  * answers it (or refuses it) as it answers every other request.
  */
 export function parseRequestHead(text: string): RequestHead | null {
-  if (NOT_FIELD_CONTENT.test(text)) return null;
   const lines = text.split('\r\n');
   const requestLine = REQUEST_LINE.exec(lines[0]!);
   if (!requestLine || lines.length - 1 > MAX_HEADERS) return null;
@@ -48,6 +44,7 @@ export function parseRequestHead(text: string): RequestHead | null {
     const name = line.slice(0, colon);
     if (!TOKEN.test(name)) return null;
     const value = trimWhitespace(line.slice(colon + 1));
+    if (!FIELD_VALUE.test(value)) return null;
     // Only names of 4 to 17 characters can be one of those below; the rest are passed over unread.
     switch (name.length < 4 || name.length > 17 ? '' : name.toLowerCase()) {
       case 'host':
