@@ -1,10 +1,10 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '@infergate/testing';
 import { InferenceLane } from '../src/inference/inference.lane';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { FakeTfServing } from './fake-tf-serving.server';
-import { startGateway, type Gateway } from './gateway.harness';
+import { ADMIN, startGateway, type Gateway } from './gateway.harness';
 
 const BASE = '/hopsworks-api/api';
 
@@ -197,6 +197,52 @@ describe.each(['own', 'node'] as const)(
       expect(series.join('\n')).toMatch(
         /http_requests_total\{method="POST",route="\/hopsworks-api\/api\/project\/:projectId\/inference\/models\/\*",status="200"\} \d+/,
       );
+    });
+
+    it('serves a client that logs in, manages and predicts on one keep-alive connection', async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const ports = new Set<number>();
+      const call = (method: string, path: string, headers: Record<string, string>, body = '') =>
+        new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+          const req = httpRequest(
+            { host: '127.0.0.1', port, method, path: `${BASE}${path}`, headers, agent },
+            (res) => {
+              ports.add(res.socket.localPort!);
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode!,
+                  headers: res.headers,
+                  body: Buffer.concat(chunks).toString(),
+                }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      try {
+        const login = await call(
+          'POST',
+          '/auth/login',
+          { 'content-type': 'application/x-www-form-urlencoded' },
+          `email=${encodeURIComponent(ADMIN.email)}&password=${encodeURIComponent(ADMIN.password)}`,
+        );
+        expect(login.status).toBe(200);
+        const auth = { authorization: login.headers['authorization'] as string };
+        const json = { ...auth, 'content-type': 'application/json' };
+        const predict = () =>
+          call('POST', '/project/1/inference/models/ok:predict', json, '{"instances": [1]}');
+        expect((await predict()).body).toBe('{"predictions": [NaN, 12345678901234567890]}');
+        expect((await call('GET', '/project/1', auth)).status).toBe(200);
+        expect((await predict()).status).toBe(200);
+        expect(ports.size).toBe(1);
+        const lane = parser === 'own' ? 'own' : 'lane';
+        expect(taken).toEqual(['controller', lane, 'controller', lane]);
+      } finally {
+        agent.destroy();
+      }
     });
 
     it('leaves other content types and percent-escaped paths to the controller', async () => {
