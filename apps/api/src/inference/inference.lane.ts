@@ -37,13 +37,14 @@ const JSON_TYPES = new Set([
 ]);
 
 /**
- * The inference route served on Node's HTTP server, ahead of Fastify's router and Nest's pipeline (which
- * cost ~25% of the gateway's CPU per proxied request: alternated runs in docs/benchmarks.md). It does
- * what InferenceController's route does, with the same parts in the same order: the body read as Fastify reads it (413 first), the controller's
- * own access rules through RouteAccess (AuthGuard, then ProjectRoleGuard), the path parsed, the same
- * InferenceService call, errors through errorResponse (the one mapping) and the request counted under the
- * same route label. Requests it does not take, being unusual (see LANE_URL, JSON_TYPES, no body), go to
- * the controller; the parity e2e test asks both for the same things and compares the answers.
+ * The inference route served ahead of Fastify's router and Nest's pipeline (which cost ~25% of the
+ * gateway's CPU per proxied request: alternated runs in docs/benchmarks.md), for requests read by
+ * LaneConnections (`answer`) or by Node's HTTP server (`take`). It does what InferenceController's route
+ * does, with the same parts in the same order: the body read as Fastify reads it (413 first), the
+ * controller's own access rules through RouteAccess (AuthGuard, then ProjectRoleGuard), the path parsed,
+ * the same InferenceService call, errors through errorResponse (the one mapping) and the request counted
+ * under the same route label. Requests it does not take, being unusual (see LANE_URL, JSON_TYPES, no
+ * body), go to the controller; the parity e2e test asks both for the same things and compares the answers.
  */
 @Injectable()
 export class InferenceLane implements HttpLane {
