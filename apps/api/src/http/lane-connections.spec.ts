@@ -242,6 +242,11 @@ describe('LaneConnections', () => {
     ['a malformed header', request('/lane/bad', '1', 'X-A: \u0001\r\n'), /^HTTP\/1\.1 400 Bad Request/],
     ['an oversized head', `POST /lane/h HTTP/1.1\r\nX-A: ${'a'.repeat(20_000)}\r\n`, /^HTTP\/1\.1 431 /],
     [
+      'a complete head over the limit',
+      request('/lane/h', '1', `X-A: ${'a'.repeat(20_000)}\r\n`),
+      /^HTTP\/1\.1 431 /,
+    ],
+    [
       'Expect: 100-continue',
       request('/lane/expect', '1', 'Expect: 100-continue\r\n'),
       /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK[^]*\{"echo":1\}$/,

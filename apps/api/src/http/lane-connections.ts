@@ -260,7 +260,9 @@ class LaneConnection {
         if (buffer.length > this.owner.maxHeaderSize) this.handOver();
         return;
       }
-      const head = parseRequestHead(buffer.toString('latin1', 0, end));
+      // A head over Node's limit goes to Node, which refuses it (431) as it refuses any other.
+      const head =
+        end + 4 > this.owner.maxHeaderSize ? null : parseRequestHead(buffer.toString('latin1', 0, end));
       if (!head) {
         this.handOver();
         return;
