@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { InferenceLogWriter, LogPipelineStats } from '@infergate/inference-log-sinks';
 import type { ServingRow } from '@infergate/store';
@@ -25,11 +26,8 @@ export class InferenceLogService implements OnApplicationShutdown {
         modelVersion: version,
         requestTimestamp: Date.now(),
         responseHttpCode: status,
-        inferenceRequest: mode === 'PREDICTIONS' ? '' : request.toString('utf8'),
-        inferenceResponse:
-          mode === 'MODEL_INPUTS'
-            ? ''
-            : Buffer.from(response.buffer, response.byteOffset, response.byteLength).toString('utf8'),
+        inferenceRequest: mode === 'PREDICTIONS' ? '' : utf8Text(request),
+        inferenceResponse: mode === 'MODEL_INPUTS' ? '' : utf8Text(response),
       },
     });
   }
@@ -46,4 +44,13 @@ export class InferenceLogService implements OnApplicationShutdown {
     await this.pipeline.close();
     this.logger.log(`inference log pipeline closed: ${JSON.stringify(this.pipeline.snapshot())}`);
   }
+}
+
+/**
+ * A body as the record's text: its bytes as they are when they are valid UTF-8 (the schema lib writes them
+ * unchanged, sparing a decode and an encode), else decoded with U+FFFD for each invalid sequence (as
+ * `toString('utf8')` does; the record then holds the replacement characters' bytes).
+ */
+function utf8Text(body: Uint8Array): string | Uint8Array {
+  return isUtf8(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }

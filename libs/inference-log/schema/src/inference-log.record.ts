@@ -19,6 +19,19 @@ export interface InferenceLogRecord {
   inferenceResponse: string;
 }
 
+/**
+ * A v1 record as written: an InferenceLogRecord whose two bodies may be given as their bytes, which must
+ * be valid UTF-8. They are written as they are (the Avro string of the same text), which spares decoding
+ * them into a string and encoding it back.
+ */
+export interface InferenceLogInput extends Omit<
+  InferenceLogRecord,
+  'inferenceRequest' | 'inferenceResponse'
+> {
+  inferenceRequest: string | Uint8Array;
+  inferenceResponse: string | Uint8Array;
+}
+
 /** Schema v2 adds the model server's name (Hopsworks 0.10). */
 export interface InferenceLogRecordV2 extends InferenceLogRecord {
   servingType: string;

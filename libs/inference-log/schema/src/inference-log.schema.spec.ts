@@ -74,8 +74,22 @@ describe('inferencelog schema', () => {
         inferenceResponse: text(200),
       };
       if (!Number.isSafeInteger(r.requestTimestamp)) r.requestTimestamp = 0;
-      expect(encodeInferenceLog(r).equals(type.toBuffer(r))).toBe(true);
+      const expected = type.toBuffer(r);
+      expect(encodeInferenceLog(r).equals(expected)).toBe(true);
+      // The bodies given as their UTF-8 bytes (a Buffer, a plain Uint8Array view) encode the same.
+      const bytes = Buffer.from(`..${r.inferenceResponse}`);
+      const asBytes = {
+        ...r,
+        inferenceRequest: Buffer.from(r.inferenceRequest),
+        inferenceResponse: new Uint8Array(bytes.buffer, bytes.byteOffset + 2, bytes.length - 2),
+      };
+      expect(encodeInferenceLog(asBytes).equals(expected)).toBe(true);
     }
+  });
+
+  it('sends a record with bytes through avsc as text when another field is not plain', () => {
+    const odd = { ...record, modelVersion: 1.5, inferenceRequest: Buffer.from('{"a": "é"}') };
+    expect(() => encodeInferenceLog(odd)).toThrow(/1\.5/);
   });
 
   it('keeps millisecond timestamps exact', () => {

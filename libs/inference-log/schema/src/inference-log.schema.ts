@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
-import type { InferenceLogRecord, InferenceLogRecordV2, InferenceLogRecordV3 } from './inference-log.record';
+import type {
+  InferenceLogInput,
+  InferenceLogRecord,
+  InferenceLogRecordV2,
+  InferenceLogRecordV3,
+} from './inference-log.record';
 
 /** The Hopsworks schema registry subject these schemas are published under. */
 export const INFERENCE_SCHEMA_SUBJECT = 'inferenceschema';
@@ -44,9 +49,9 @@ export function inferenceLogType(version: InferenceSchemaVersion = WRITTEN_SCHEM
  * Encodes a v1 record as plain Avro binary: no Confluent magic byte or schema id, which is how
  * Hopsworks writes inference logs (GenericDatumWriter + binaryEncoder) and how its readers decode them.
  */
-export function encodeInferenceLog(record: InferenceLogRecord): Buffer {
+export function encodeInferenceLog(record: InferenceLogInput): Buffer {
   const size = inferenceLogSize(record);
-  if (size < 0) return inferenceLogType(1).toBuffer(record);
+  if (size < 0) return inferenceLogType(1).toBuffer(asStrings(record));
   const buf = Buffer.allocUnsafe(size);
   writeInferenceLog(record, buf, 0);
   return buf;
@@ -56,7 +61,7 @@ export function encodeInferenceLog(record: InferenceLogRecord): Buffer {
  * The byte size of a v1 record's Avro encoding, or -1 when a field is not a plain Avro int/long/string
  * (the caller then goes through avsc, which owns coercion and errors for such values).
  */
-export function inferenceLogSize(record: InferenceLogRecord): number {
+export function inferenceLogSize(record: InferenceLogInput): number {
   const { modelId, modelVersion, requestTimestamp, responseHttpCode } = record;
   if (
     (modelId | 0) !== modelId ||
@@ -64,8 +69,8 @@ export function inferenceLogSize(record: InferenceLogRecord): number {
     (responseHttpCode | 0) !== responseHttpCode ||
     !Number.isSafeInteger(requestTimestamp) ||
     typeof record.modelName !== 'string' ||
-    typeof record.inferenceRequest !== 'string' ||
-    typeof record.inferenceResponse !== 'string'
+    !isText(record.inferenceRequest) ||
+    !isText(record.inferenceResponse)
   ) {
     return -1;
   }
@@ -85,7 +90,7 @@ export function inferenceLogSize(record: InferenceLogRecord): number {
  * without its second pass for records larger than its 1 KiB scratch and the copy out of it); returns the
  * end offset. Call only when inferenceLogSize(record) >= 0 and target has that many bytes free.
  */
-export function writeInferenceLog(record: InferenceLogRecord, target: Buffer, offset: number): number {
+export function writeInferenceLog(record: InferenceLogInput, target: Buffer, offset: number): number {
   let o = writeAvroLong(target, offset, record.modelId);
   o = writeString(target, o, record.modelName);
   o = writeAvroLong(target, o, record.modelVersion);
@@ -120,15 +125,38 @@ export function writeAvroLong(buf: Buffer, o: number, value: number): number {
   return o;
 }
 
-function stringSize(value: string): number {
-  const bytes = Buffer.byteLength(value, 'utf8');
+function isText(value: unknown): value is string | Uint8Array {
+  return typeof value === 'string' || value instanceof Uint8Array;
+}
+
+function stringSize(value: string | Uint8Array): number {
+  const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.byteLength;
   return avroLongSize(bytes) + bytes;
 }
 
-function writeString(buf: Buffer, o: number, value: string): number {
+/** An Avro string: its UTF-8 length, then its bytes (given, or encoded from the string). */
+function writeString(buf: Buffer, o: number, value: string | Uint8Array): number {
+  if (typeof value !== 'string') {
+    o = writeAvroLong(buf, o, value.byteLength);
+    buf.set(value, o);
+    return o + value.byteLength;
+  }
   const bytes = Buffer.byteLength(value, 'utf8');
   o = writeAvroLong(buf, o, bytes);
   return o + buf.write(value, o, bytes, 'utf8');
+}
+
+/** The record with bodies given as bytes decoded (for avsc, which owns the error for odd values). */
+function asStrings(record: InferenceLogInput): InferenceLogRecord {
+  const text = (v: string | Uint8Array) =>
+    typeof v === 'string' || !(v instanceof Uint8Array)
+      ? v
+      : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
+  return {
+    ...record,
+    inferenceRequest: text(record.inferenceRequest) as string,
+    inferenceResponse: text(record.inferenceResponse) as string,
+  };
 }
 
 export function decodeInferenceLog(bytes: Uint8Array, version: 1): InferenceLogRecord;

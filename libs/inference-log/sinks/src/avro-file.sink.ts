@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
-import { inferenceLogType, inferenceSchemaText } from '@infergate/inference-log-schema';
+import { encodeInferenceLog, inferenceSchemaText } from '@infergate/inference-log-schema';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
 
 export interface AvroFileSinkOptions {
@@ -53,14 +53,13 @@ export class AvroFileSink implements InferenceLogSink {
   async write(batch: readonly InferenceLogEntry[]): Promise<void> {
     if (this.closed) throw new Error('avro file sink is closed');
     const groups = new Map<number, { name: string; records: Buffer[] }>();
-    const type = inferenceLogType(1);
     for (const { destination, record } of batch) {
       let group = groups.get(destination.servingId);
       if (!group) {
         group = { name: destination.servingName, records: [] };
         groups.set(destination.servingId, group);
       }
-      group.records.push(type.toBuffer(record));
+      group.records.push(encodeInferenceLog(record));
     }
     for (const [servingId, group] of groups) {
       const file = this.open(servingId, group.name);

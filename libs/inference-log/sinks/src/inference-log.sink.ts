@@ -1,4 +1,4 @@
-import type { InferenceLogRecord } from '@infergate/inference-log-schema';
+import type { InferenceLogInput } from '@infergate/inference-log-schema';
 
 /** Where one serving's records go: its Kafka topic (null = no topic) and names used for files. */
 export interface LogDestination {
@@ -9,7 +9,7 @@ export interface LogDestination {
 
 export interface InferenceLogEntry {
   readonly destination: LogDestination;
-  readonly record: InferenceLogRecord;
+  readonly record: InferenceLogInput;
 }
 
 export interface SinkHealth {
