@@ -351,6 +351,18 @@ describe('LaneConnections', () => {
     await closed;
   });
 
+  it('lends a request whose body was still arriving when the lane was detached', async () => {
+    s = await setup('own');
+    const c = await client();
+    const bytes = request('/lane/1', '[1, 2, 3]');
+    c.socket.write(bytes.slice(0, -4));
+    await new Promise((r) => setTimeout(r, 20));
+    s.laneServer.detach();
+    c.socket.write(bytes.slice(-4));
+    await c.until((r) => /404 Not Found[^]*not found$/.test(r));
+    expect(s.lane.answered).toEqual([]);
+  });
+
   it('hands every request to Node once the lane is detached', async () => {
     s = await setup('own');
     const c = await client();

@@ -134,6 +134,11 @@ export class LaneConnections {
     return lane.accepts(head.method, head.url, head.contentType) ? lane : undefined;
   }
 
+  /** @internal: `lane` (which took a request) is still attached and the server not closing. */
+  serving(lane: ParsedLane): boolean {
+    return this.lane === lane && !this.closing;
+  }
+
   /** @internal */
   get isClosing(): boolean {
     return this.closing;
@@ -181,8 +186,8 @@ class LaneConnection {
   private buffered = 0;
   /** Where the search for the end of the head resumes in `buffer`. */
   private scanned = 0;
-  private head: RequestHead | undefined;
-  private headEnd = 0;
+  /** A lane request whose head is read and whose body is still arriving, with the lane that took it. */
+  private reading: { head: RequestHead; headEnd: number; lane: ParsedLane } | undefined;
   /** A request is being answered (by the lane, or by Node's server through `lent`). */
   private busy = false;
   private lent: LentSocket | undefined;
@@ -214,7 +219,7 @@ class LaneConnection {
     }
     const elapsed = now - this.requestStarted;
     if (
-      (this.head === undefined && headers > 0 && elapsed >= headers) ||
+      (this.reading === undefined && headers > 0 && elapsed >= headers) ||
       (request > 0 && elapsed >= request)
     ) {
       this.socket.end(REQUEST_TIMEOUT, 'latin1');
@@ -252,7 +257,7 @@ class LaneConnection {
   /** Takes the next request from the buffer: to the lane, lent to Node's server, or handed over. */
   private next(): void {
     if (this.buffered === 0) return;
-    if (this.head === undefined) {
+    if (this.reading === undefined) {
       const { buffer } = this.joined();
       const end = buffer.indexOf(CRLFCRLF, Math.max(0, this.scanned - 3));
       if (end < 0) {
@@ -268,26 +273,26 @@ class LaneConnection {
         return;
       }
       this.scanned = 0;
-      if (this.owner.laneFor(head) === undefined) {
+      const lane = this.owner.laneFor(head);
+      if (lane === undefined) {
         this.lend(head, end + 4);
         return;
       }
-      this.head = head;
-      this.headEnd = end + 4;
+      this.reading = { head, headEnd: end + 4, lane };
     }
-    const total = this.headEnd + this.head.contentLength!;
+    const { head, headEnd, lane } = this.reading;
+    const total = headEnd + head.contentLength!;
     // A body still arriving is kept as its chunks and joined once, when complete.
     if (this.buffered < total) return;
     const { buffer, fresh } = this.joined();
-    const head = this.head;
-    this.head = undefined;
-    const lane = this.owner.laneFor(head);
-    if (!lane) {
-      this.lend(head, this.headEnd);
+    this.reading = undefined;
+    // The lane may have been detached (or the server begun closing) while the body arrived.
+    if (!this.owner.serving(lane)) {
+      this.lend(head, headEnd);
       return;
     }
     // Never a view of a socket read buffer (as readBody): the body outlives it (it is logged after).
-    let body = buffer.subarray(this.headEnd, total);
+    let body = buffer.subarray(headEnd, total);
     if (!fresh) body = Buffer.from(body);
     this.consumed(total);
     this.busy = true;

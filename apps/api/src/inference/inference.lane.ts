@@ -63,40 +63,33 @@ export class InferenceLane implements HttpLane {
   }
 
   take(request: IncomingMessage, response: ServerResponse): boolean {
-    if (request.method !== 'POST') return false;
-    const match = LANE_URL.exec(request.url ?? '');
-    if (!match) return false;
     const { headers } = request;
     const type = headers['content-type'];
-    if (type === undefined || !JSON_TYPES.has(type.toLowerCase())) return false;
+    if (type === undefined || !this.accepts(request.method ?? '', request.url ?? '', type)) return false;
     // No length and not chunked: Fastify hands such a request to the handler without a body.
     if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return false;
-    this.serve(request, response, match[1]!, match[2]!).catch(() => response.destroy());
+    this.serve(request, response).catch(() => response.destroy());
     return true;
   }
 
-  /** For LaneConnections, which has read the request itself (always with a Content-Length). */
+  /** The method, URL and content type the lane takes (LaneConnections asks before reading the body). */
   accepts(method: string, url: string, contentType: string): boolean {
     return method === 'POST' && LANE_URL.test(url) && JSON_TYPES.has(contentType.toLowerCase());
   }
 
   async answer(request: LaneRequest): Promise<LaneAnswer> {
     const started = performance.now();
-    const [, projectId, path] = LANE_URL.exec(request.url)!;
+    const [projectId, path] = target(request.url);
     const clientGone = new CallCancellation();
     request.onClientGone(() => clientGone.cancel(new Error('the client closed the connection')));
-    const answer = await this.respond(request.authorization, projectId!, path!, request.body, clientGone);
+    const answer = await this.respond(request.authorization, projectId, path, request.body, clientGone);
     this.observe(answer.status, started);
     return answer;
   }
 
-  private async serve(
-    request: IncomingMessage,
-    response: ServerResponse,
-    projectId: string,
-    path: string,
-  ): Promise<void> {
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
+    const [projectId, path] = target(request.url!);
     let answer: LaneAnswer;
     let bodyRead = false;
     try {
@@ -170,4 +163,10 @@ function failure(error: unknown): LaneAnswer {
   const { status, body } = errorResponse(error);
   // Fastify sends the filter's string body with the charset added.
   return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) };
+}
+
+/** The project id and model path of a URL the lane accepted. */
+function target(url: string): [projectId: string, path: string] {
+  const [, projectId, path] = LANE_URL.exec(url)!;
+  return [projectId!, path!];
 }
