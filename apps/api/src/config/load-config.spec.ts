@@ -9,6 +9,12 @@ describe('loadConfig', () => {
     expect(config.inferenceLog.fsync).toBe(false);
   });
 
+  it("reads inference requests with the gateway's own reader unless HTTP_LANE_PARSER=node", () => {
+    expect(loadConfig({}).http.laneParser).toBe('own');
+    expect(loadConfig({ HTTP_LANE_PARSER: 'node' }).http.laneParser).toBe('node');
+    expect(() => loadConfig({ HTTP_LANE_PARSER: 'fast' })).toThrow(/HTTP_LANE_PARSER="fast"/);
+  });
+
   it('parses Kafka brokers and numbers', () => {
     const config = loadConfig({
       KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9094',
