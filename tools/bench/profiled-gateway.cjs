@@ -3,7 +3,8 @@
 // stop signal after a graceful close (Nest's shutdown hooks), so the profile is written here on SIGUSR2,
 // which the benchmark sends before stopping the gateway. Usage: node profiled-gateway.cjs <dir>
 // With PROFILE_ALLOCATIONS=1 it also samples allocations, including objects the GC has since collected
-// (what drives the young-generation GC under load), into gateway-<pid>.heapprofile.
+// (what drives the young-generation GC under load), into gateway-<pid>.heapprofile. PROFILE_INTERVAL_US
+// sets the CPU sampling interval (default 1000 µs).
 const { Session } = require('node:inspector');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
@@ -12,7 +13,7 @@ const dir = process.argv[2];
 const session = new Session();
 session.connect();
 session.post('Profiler.enable');
-session.post('Profiler.setSamplingInterval', { interval: 1000 });
+session.post('Profiler.setSamplingInterval', { interval: Number(process.env.PROFILE_INTERVAL_US ?? 1000) });
 session.post('Profiler.start');
 const allocations = process.env.PROFILE_ALLOCATIONS === '1';
 if (allocations) {
