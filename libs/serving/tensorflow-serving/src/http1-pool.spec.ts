@@ -92,6 +92,28 @@ describe('Http1Pool against a Node HTTP server', () => {
     expect(seen?.headers['content-length']).toBeUndefined();
   });
 
+  it('hands out bodies that later reads on the same connections leave intact', async () => {
+    // Content-Length bodies and chunked ones, each filled with its own letter.
+    handle = (req, res) => {
+      req.resume();
+      const letter = req.url!.slice(1);
+      if (letter < 'n') res.end(Buffer.alloc(3000, letter));
+      else {
+        res.write(Buffer.alloc(1000, letter));
+        setImmediate(() => res.end(Buffer.alloc(2000, letter)));
+      }
+    };
+    const ask = (letter: string) => pool.exchange({ method: 'GET', path: `/${letter}` });
+    const first = await Promise.all([ask('a'), ask('z')]);
+    const later = await Promise.all(['b', 'c', 'x', 'y', 'd', 'w'].map(ask));
+    for (const [response, letter] of [
+      ...first.map((r, i) => [r, 'az'[i]] as const),
+      ...later.map((r, i) => [r, 'bcxydw'[i]] as const),
+    ]) {
+      expect(response.body.toString('latin1')).toBe(letter!.repeat(3000));
+    }
+  });
+
   it('keeps one connection for requests in turn, and at most `connections` for concurrent ones', async () => {
     handle = (req, res) => {
       req.resume();

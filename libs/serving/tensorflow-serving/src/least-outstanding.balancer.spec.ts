@@ -32,6 +32,14 @@ describe('LeastOutstandingBalancer', () => {
     expect([0, 1, 2, 3].map(() => balancer.pick(new Set()))).toEqual([all[0], all[1], all[2], all[0]]);
   });
 
+  it('rotates between the idle instances that are up, skipping one marked down', () => {
+    const [a, b, c] = instances(3);
+    b.state = 'down';
+    const balancer = new LeastOutstandingBalancer([a, b, c]);
+
+    expect([0, 1, 2, 3].map(() => balancer.pick())).toEqual([a, c, a, c]);
+  });
+
   it('skips instances marked down while one is up, tries them when none is', () => {
     const [a, b] = instances(2);
     a.state = 'down';

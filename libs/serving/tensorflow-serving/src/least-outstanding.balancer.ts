@@ -12,16 +12,34 @@ export class LeastOutstandingBalancer {
 
   constructor(private readonly instances: readonly BackendInstance[]) {}
 
-  pick(tried: ReadonlySet<BackendInstance>): BackendInstance | undefined {
-    const untried = this.instances.filter((instance) => !tried.has(instance));
-    const up = untried.filter((instance) => instance.state === 'up');
-    const candidates = up.length > 0 ? up : untried;
-    if (candidates.length === 0) return undefined;
-    const start = this.turn++ % candidates.length;
-    let best = candidates[start];
-    for (let i = 1; i < candidates.length; i++) {
-      const candidate = candidates[(start + i) % candidates.length];
-      if (candidate.outstanding < best.outstanding) best = candidate;
+  /** Without allocating: counts the candidates, then walks them from this turn's starting point. */
+  pick(tried?: ReadonlySet<BackendInstance>): BackendInstance | undefined {
+    let untried = 0;
+    let up = 0;
+    for (const instance of this.instances) {
+      if (tried?.has(instance)) continue;
+      untried++;
+      if (instance.state === 'up') up++;
+    }
+    const onlyUp = up > 0;
+    const count = onlyUp ? up : untried;
+    if (count === 0) return undefined;
+    const start = this.turn++ % count;
+    let best: BackendInstance | undefined;
+    let bestRank = 0;
+    let index = 0;
+    for (const candidate of this.instances) {
+      if (tried?.has(candidate) || (onlyUp && candidate.state !== 'up')) continue;
+      // Its place in this turn's order: the candidate at `start` first, then the ones after it, wrapping.
+      const rank = (index++ - start + count) % count;
+      if (
+        best === undefined ||
+        candidate.outstanding < best.outstanding ||
+        (candidate.outstanding === best.outstanding && rank < bestRank)
+      ) {
+        best = candidate;
+        bestRank = rank;
+      }
     }
     return best;
   }

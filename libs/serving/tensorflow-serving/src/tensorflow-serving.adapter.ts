@@ -128,8 +128,9 @@ export class TensorflowServingBackend implements ServingBackend {
     const forwardAbort = () => signal.cancel(callerSignal?.reason);
     if (callerSignal?.aborted) forwardAbort();
     else callerSignal?.addEventListener('abort', forwardAbort, { once: true });
-    const tried = new Set<BackendInstance>();
-    const refused: string[] = [];
+    // Only a call that moves on to another instance needs these.
+    let tried: Set<BackendInstance> | undefined;
+    let refused: string[] | undefined;
     let lastRefusal: unknown;
     try {
       for (;;) {
@@ -137,14 +138,22 @@ export class TensorflowServingBackend implements ServingBackend {
         if (!instance) {
           throw new BackendError(
             BackendErrorCode.UNREACHABLE,
-            `cannot connect to any TF Serving instance: ${refused.join('; ')}`,
+            `cannot connect to any TF Serving instance: ${(refused ?? []).join('; ')}`,
             { cause: lastRefusal },
           );
         }
-        tried.add(instance);
         instance.outstanding++;
         try {
-          return await this.exchange(instance, method, path, body, signal);
+          const response = await instance.pool.exchange(
+            {
+              method,
+              path: `${instance.target.basePath}${path}`,
+              body,
+              contentType: body ? 'application/json' : undefined,
+            },
+            signal,
+          );
+          return toBackendResponse(instance, response);
         } catch (failure) {
           if (!(failure instanceof ExchangeFailure)) throw failure;
           const { phase, error } = failure;
@@ -159,7 +168,8 @@ export class TensorflowServingBackend implements ServingBackend {
           if (!signal.aborted && phase === 'request' && failedBeforeSend(error)) {
             this.monitor.mark(instance, 'down', `connection failed: ${describeCause(error)}`);
             if (this.instances.length === 1) throw toBackendError(error, context);
-            refused.push(`${instance.endpoint} (${describeCause(error)})`);
+            (tried ??= new Set()).add(instance);
+            (refused ??= []).push(`${instance.endpoint} (${describeCause(error)})`);
             lastRefusal = error;
             continue;
           }
@@ -172,38 +182,6 @@ export class TensorflowServingBackend implements ServingBackend {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', forwardAbort);
     }
-  }
-
-  private async exchange(
-    instance: BackendInstance,
-    method: 'GET' | 'POST',
-    path: string,
-    body: Uint8Array | undefined,
-    signal: CancelSignal,
-  ): Promise<BackendResponse> {
-    const response = await instance.pool.exchange(
-      {
-        method,
-        path: `${instance.target.basePath}${path}`,
-        body,
-        contentType: body ? 'application/json' : undefined,
-      },
-      signal,
-    );
-    // TF Serving always writes a JSON body on its handler paths; an empty 200 means something in between
-    // lost it (Hopsworks reports this as 250003). Empty error bodies are real: a version that overflows
-    // int64 gets a 400 with no body (see tf-serving-rest.md, dispatch errors), so those pass through.
-    if (response.statusCode === 200 && response.body.byteLength === 0) {
-      throw new BackendError(
-        BackendErrorCode.EMPTY_RESPONSE,
-        `${instance.endpoint} answered 200 with an empty body`,
-      );
-    }
-    return {
-      status: response.statusCode,
-      body: response.body,
-      contentType: response.contentType ?? 'application/octet-stream',
-    };
   }
 
   /**
@@ -239,4 +217,24 @@ export class TensorflowServingBackend implements ServingBackend {
       ? { state: 'up', detail: `model ${model} AVAILABLE` }
       : { state: 'down', detail: `model ${model} has no AVAILABLE version (${states.join(', ') || 'none'})` };
   }
+}
+
+/**
+ * TF Serving's answer as the backend's response. TF Serving always writes a JSON body on its handler
+ * paths; an empty 200 means something in between lost it (Hopsworks reports this as 250003). Empty error
+ * bodies are real: a version that overflows int64 gets a 400 with no body (see tf-serving-rest.md,
+ * dispatch errors), so those pass through.
+ */
+function toBackendResponse(instance: BackendInstance, response: BufferedResponse): BackendResponse {
+  if (response.statusCode === 200 && response.body.byteLength === 0) {
+    throw new BackendError(
+      BackendErrorCode.EMPTY_RESPONSE,
+      `${instance.endpoint} answered 200 with an empty body`,
+    );
+  }
+  return {
+    status: response.statusCode,
+    body: response.body,
+    contentType: response.contentType ?? 'application/octet-stream',
+  };
 }
