@@ -683,33 +683,18 @@ function report(rows, meta) {
   const a1 = get('a-echo', 1);
   const d1 = get('d-echo', 1);
   if (a1 && d1) {
-    const added = (field) => d1[field] - a1[field];
-    if (d1.timedP50ms !== undefined && a1.timedP50ms !== undefined) {
-      ratio(
-        'added p50 over direct echo at c=1 (ms), per request',
-        added('timedP50ms'),
-        '≤ 0.3',
-        added('timedP50ms') <= 0.3,
-      );
-      ratio(
-        'added p99 over direct echo at c=1 (ms), per request',
-        added('timedP99ms'),
-        '≤ 1.5',
-        added('timedP99ms') <= 1.5,
-      );
+    // Each request's own latency (timed by the wrk script) and wrk's corrected figure, against one goal.
+    const measures = [
+      ['per request', 'timedP50ms', 'timedP99ms'],
+      ['wrk (corrected)', 'p50ms', 'p99ms'],
+    ];
+    for (const [how, p50, p99] of measures) {
+      if (d1[p50] === undefined || a1[p50] === undefined) continue;
+      const added50 = d1[p50] - a1[p50];
+      const added99 = d1[p99] - a1[p99];
+      ratio(`added p50 over direct echo at c=1 (ms), ${how}`, added50, '≤ 0.3', added50 <= 0.3);
+      ratio(`added p99 over direct echo at c=1 (ms), ${how}`, added99, '≤ 1.5', added99 <= 1.5);
     }
-    ratio(
-      'added p50 over direct echo at c=1 (ms), wrk (corrected)',
-      added('p50ms'),
-      '≤ 0.3',
-      added('p50ms') <= 0.3,
-    );
-    ratio(
-      'added p99 over direct echo at c=1 (ms), wrk (corrected)',
-      added('p99ms'),
-      '≤ 1.5',
-      added('p99ms') <= 1.5,
-    );
   }
   const d64 = get('d-echo', 64);
   const b64 = get('b-echo', 64);
