@@ -8,3 +8,4 @@ export * from './serving.repository';
 export * from './settings.repository';
 export * from './api-key.repository';
 export * from './serving-stats.repository';
+export { NOT_CACHED } from './lookup-cache';

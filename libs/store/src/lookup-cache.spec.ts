@@ -1,4 +1,4 @@
-import { LookupCache } from './lookup-cache';
+import { LookupCache, NOT_CACHED } from './lookup-cache';
 
 describe('LookupCache', () => {
   it('serves a value for ttlMs, then loads again', async () => {
@@ -42,5 +42,35 @@ describe('LookupCache', () => {
     await cache.get('k', async () => ++loads);
     await cache.get('k', async () => ++loads);
     expect(loads).toBe(2);
+  });
+
+  it('peeks a resolved, fresh value without a promise; not before it resolves, once stale, cleared or failed', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const cache = new LookupCache(1000);
+      expect(cache.peek('k')).toBe(NOT_CACHED);
+      const loading = cache.get('k', async () => undefined);
+      expect(cache.peek('k')).toBe(NOT_CACHED); // still loading: the caller must await get()
+      await loading;
+      expect(cache.peek('k')).toBeUndefined(); // a cached "not found" is an answer too
+      jest.setSystemTime(1_000_999);
+      expect(cache.peek('k')).toBeUndefined();
+      jest.setSystemTime(1_001_000);
+      expect(cache.peek('k')).toBe(NOT_CACHED);
+      await cache.get('k', async () => 'again');
+      expect(cache.peek('k')).toBe('again');
+      cache.clear();
+      expect(cache.peek('k')).toBe(NOT_CACHED);
+      await expect(cache.get('bad', () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+      expect(cache.peek('bad')).toBe(NOT_CACHED);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('peeks nothing with ttl 0', async () => {
+    const cache = new LookupCache(0);
+    await cache.get('k', async () => 1);
+    expect(cache.peek('k')).toBe(NOT_CACHED);
   });
 });

@@ -8,7 +8,13 @@ export interface ProjectMember {
   readonly addedAt: number;
 }
 import { DATABASE } from './store.tokens';
-import { lookupCacheOf } from './lookup-cache';
+import { lookupCacheOf, NOT_CACHED } from './lookup-cache';
+
+/** The caller's role in a project and account status: what ProjectRoleGuard checks per request. */
+export interface ProjectAccess {
+  readonly role: ProjectRole | null;
+  readonly userStatus: UserRow['status'] | null;
+}
 
 @Injectable()
 export class ProjectRepository {
@@ -16,9 +22,19 @@ export class ProjectRepository {
 
   /** Cached briefly (see LookupCache): every project route asks for it. */
   findById(id: number): Promise<ProjectRow | undefined> {
-    return lookupCacheOf(this.db).get(`project:${id}`, () =>
+    return lookupCacheOf(this.db).get(projectKey(id), () =>
       this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(),
     );
+  }
+
+  /** findById's answer when the lookup cache holds it, else NOT_CACHED. */
+  peekById(id: number): ProjectRow | undefined | typeof NOT_CACHED {
+    return lookupCacheOf(this.db).peek<ProjectRow | undefined>(projectKey(id));
+  }
+
+  /** access()'s answer when the lookup cache holds it, else NOT_CACHED. */
+  peekAccess(projectId: number, userId: number): ProjectAccess | typeof NOT_CACHED {
+    return lookupCacheOf(this.db).peek<ProjectAccess>(accessKey(projectId, userId));
   }
 
   findByName(name: string): Promise<ProjectRow | undefined> {
@@ -53,11 +69,8 @@ export class ProjectRepository {
 
   /** The caller's role and account status in one query (the per-request check of ProjectRoleGuard). */
   /** Cached briefly (see LookupCache): every project route asks for it. */
-  access(
-    projectId: number,
-    userId: number,
-  ): Promise<{ role: ProjectRole | null; userStatus: UserRow['status'] | null }> {
-    return lookupCacheOf(this.db).get(`access:${projectId}:${userId}`, async () => {
+  access(projectId: number, userId: number): Promise<ProjectAccess> {
+    return lookupCacheOf(this.db).get(accessKey(projectId, userId), async () => {
       const row = await this.db
         .selectFrom('users')
         .leftJoin('project_members', (join) =>
@@ -123,3 +136,6 @@ export class ProjectRepository {
     return Number(result.numDeletedRows) > 0;
   }
 }
+
+const projectKey = (id: number) => `project:${id}`;
+const accessKey = (projectId: number, userId: number) => `access:${projectId}:${userId}`;

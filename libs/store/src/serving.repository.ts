@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from './store';
 import type { NewServingRow, ServingRow, ServingStatus, ServingUpdate } from './database';
 import { DATABASE } from './store.tokens';
-import { lookupCacheOf } from './lookup-cache';
+import { lookupCacheOf, NOT_CACHED } from './lookup-cache';
 
 @Injectable()
 export class ServingRepository {
@@ -10,7 +10,7 @@ export class ServingRepository {
 
   /** Cached briefly (see LookupCache): every inference request asks for it. */
   findByProjectAndName(projectId: number, name: string): Promise<ServingRow | undefined> {
-    return lookupCacheOf(this.db).get(`serving:${projectId}:${name}`, () =>
+    return lookupCacheOf(this.db).get(servingKey(projectId, name), () =>
       this.db
         .selectFrom('servings')
         .selectAll()
@@ -18,6 +18,11 @@ export class ServingRepository {
         .where('name', '=', name)
         .executeTakeFirst(),
     );
+  }
+
+  /** findByProjectAndName's answer when the lookup cache holds it, else NOT_CACHED. */
+  peekByProjectAndName(projectId: number, name: string): ServingRow | undefined | typeof NOT_CACHED {
+    return lookupCacheOf(this.db).peek<ServingRow | undefined>(servingKey(projectId, name));
   }
 
   findById(id: number): Promise<ServingRow | undefined> {
@@ -93,3 +98,5 @@ export class ServingRepository {
     return (await query.executeTakeFirst()) !== undefined;
   }
 }
+
+const servingKey = (projectId: number, name: string) => `serving:${projectId}:${name}`;

@@ -130,7 +130,8 @@ export class InferenceLane implements HttpLane {
     cancellation: CallCancellation,
   ): Promise<LaneAnswer> {
     try {
-      await this.authorize(authorization, projectId);
+      const authorizing = this.authorize(authorization, projectId);
+      if (authorizing) await authorizing;
       const target = parseInferencePath(path);
       const answer = await this.inference.infer(Number(projectId), target, body, cancellation);
       if (INVALID_HEADER_CHAR.test(answer.contentType)) {
@@ -149,12 +150,20 @@ export class InferenceLane implements HttpLane {
     series.observe((performance.now() - started) / 1000);
   }
 
-  /** AuthGuard, then ProjectRoleGuard, as the controller's decorators set them. */
-  private async authorize(header: string | undefined, projectId: string): Promise<void> {
-    if (this.policy.isPublic) return;
-    const principal = await this.access.authenticate(header, this.policy);
-    if (this.policy.projectRoles)
-      await this.access.checkProject(principal, projectId, this.policy.projectRoles);
+  /**
+   * AuthGuard, then ProjectRoleGuard, as the controller's decorators set them. Synchronous (nothing to
+   * await, or a throw) for a JWT whose project lookups are cached, as on nearly every request.
+   */
+  private authorize(header: string | undefined, projectId: string): void | Promise<void> {
+    const { isPublic, projectRoles } = this.policy;
+    if (isPublic) return;
+    const principal = this.access.authenticate(header, this.policy);
+    if (principal instanceof Promise) {
+      return principal.then((caller) => {
+        if (projectRoles) return this.access.checkProject(caller, projectId, projectRoles);
+      });
+    }
+    if (projectRoles) return this.access.checkProject(principal, projectId, projectRoles);
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type CancelSignal,
   type InferenceVerb,
 } from '@infergate/serving-contract';
-import { ServingRepository, type ServingRow } from '@infergate/store';
+import { NOT_CACHED, ServingRepository, type ServingRow } from '@infergate/store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { InferenceLogService } from '../inference-log/inference-log.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -42,7 +42,10 @@ export class InferenceService {
     body: Buffer,
     signal?: CancelSignal,
   ): Promise<InferenceAnswer> {
-    const serving = await this.servings.findByProjectAndName(projectId, target.modelName);
+    // The lookup cache answers nearly every request without a promise.
+    const cached = this.servings.peekByProjectAndName(projectId, target.modelName);
+    const serving =
+      cached !== NOT_CACHED ? cached : await this.servings.findByProjectAndName(projectId, target.modelName);
     if (!serving) throw new InferenceError(InferenceErrorCode.SERVING_NOT_FOUND, `name: ${target.modelName}`);
     if (!target.verb) throw new InferenceError(InferenceErrorCode.MISSING_VERB, 'Inference verb is missing');
     if (serving.status !== 'Running') {
