@@ -640,10 +640,10 @@ async function runSoak(url, auth, bodyFile, gatewayPid) {
   );
 }
 
-/** A latency column: at c=1 the request's own figure with wrk's corrected one in parentheses. */
-function latency(row, which) {
-  const wrk = row[`p${which.slice(1)}ms`].toFixed(2);
-  const timed = row[`timed${which}ms`];
+/** A latency column ('50', '99', '999'): at c=1 the request's own figure with wrk's in parentheses. */
+function latency(row, percentile) {
+  const wrk = row[`p${percentile}ms`].toFixed(2);
+  const timed = row[`timedP${percentile}ms`];
   return timed === undefined ? wrk : `${timed.toFixed(2)} (${wrk})`;
 }
 
@@ -659,7 +659,7 @@ function report(rows, meta) {
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.label} | ${r.connections} | ${r.rps} | ${latency(r, 'P50')} | ${latency(r, 'P99')} | ${latency(r, 'P999')} | ${r.errors} | ${r.cpuUsPerReq ?? '-'} (${r.measured}) | ${r.brokerCpuUsPerReq ?? '-'} | ${r.machineCpuUsPerReq ?? '-'} | ${r.rssMb} |`,
+      `| ${r.label} | ${r.connections} | ${r.rps} | ${latency(r, '50')} | ${latency(r, '99')} | ${latency(r, '999')} | ${r.errors} | ${r.cpuUsPerReq ?? '-'} (${r.measured}) | ${r.brokerCpuUsPerReq ?? '-'} | ${r.machineCpuUsPerReq ?? '-'} | ${r.rssMb} |`,
     );
   }
   console.log(
