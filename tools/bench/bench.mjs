@@ -452,6 +452,11 @@ http {
   const rows = [];
   // --cells d-echo,c-echo: only these cells of the chosen groups (for profiling one path).
   const cellIds = option('cells', '').split(',').filter(Boolean);
+  const unknown = cellIds.filter((id) => !cells.some((cell) => cell.id === id));
+  if (unknown.length > 0)
+    throw new Error(
+      `--cells: no cell ${unknown.join(', ')} among the groups chosen (${cells.map((cell) => cell.id).join(', ')})`,
+    );
   for (const cell of cells.filter((x) => cellIds.length === 0 || cellIds.includes(x.id))) {
     for (const c of concurrencies) {
       log(`${cell.label} c=${c}`);
