@@ -4,7 +4,8 @@
 // which the benchmark sends before stopping the gateway. Usage: node profiled-gateway.cjs <dir>
 // With PROFILE_ALLOCATIONS=1 it also samples allocations, including objects the GC has since collected
 // (what drives the young-generation GC under load), into gateway-<pid>.heapprofile. PROFILE_INTERVAL_US
-// sets the CPU sampling interval (default 1000 µs).
+// sets the CPU sampling interval (default 1000 µs). PROFILE_ALLOCATIONS=survivors samples only objects that
+// outlived the young generation (promoted to the old one; what drives the full GCs).
 const { Session } = require('node:inspector');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
@@ -15,12 +16,13 @@ session.connect();
 session.post('Profiler.enable');
 session.post('Profiler.setSamplingInterval', { interval: Number(process.env.PROFILE_INTERVAL_US ?? 1000) });
 session.post('Profiler.start');
-const allocations = process.env.PROFILE_ALLOCATIONS === '1';
+const allocations =
+  process.env.PROFILE_ALLOCATIONS === '1' || process.env.PROFILE_ALLOCATIONS === 'survivors';
 if (allocations) {
   session.post('HeapProfiler.startSampling', {
     samplingInterval: 16384,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: process.env.PROFILE_ALLOCATIONS !== 'survivors',
   });
 }
 process.on('SIGUSR2', () => {

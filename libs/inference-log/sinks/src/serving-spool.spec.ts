@@ -20,7 +20,7 @@ describe('ServingSpool cursor persistence', () => {
     for (let i = 0; i < 3; i++) spool.append(encodeFrame('topic-a', Date.now(), Buffer.from(`record ${i}`)));
     await spool.flush();
     const batch = await spool.read(100, 1 << 20);
-    if (!batch || !('records' in batch)) throw new Error('expected a batch');
+    if (!batch || !('values' in batch)) throw new Error('expected a batch');
     return { spool, batch };
   }
   const cursorFile = () => join(dir, 'cursor.json');
@@ -28,7 +28,7 @@ describe('ServingSpool cursor persistence', () => {
 
   it('rewrites cursor.json at most once per interval, and at once on close', async () => {
     const { spool, batch } = await spoolWithBatch(60_000);
-    expect(batch.records).toHaveLength(3);
+    expect(batch.values).toHaveLength(3);
     spool.settle(batch);
     await sleep(100);
     expect(existsSync(cursorFile())).toBe(false); // waiting for the interval
@@ -60,5 +60,71 @@ describe('ServingSpool cursor persistence', () => {
     const reopened = await ServingSpool.open(dir, 7, 'mnist', { segmentBytes: 1 << 20, fsync: 'never' });
     expect(reopened.spool.depth).toBe(0);
     await reopened.spool.close();
+  });
+});
+
+describe('ServingSpool batches', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'spool-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function batches(
+    spool: ServingSpool,
+    maxRecords: number,
+    maxBytes: number,
+  ): Promise<{ topic: string; values: string[]; acceptedAt: number[] }[]> {
+    const out = [];
+    for (;;) {
+      const batch = await spool.read(maxRecords, maxBytes);
+      if (batch === null) return out;
+      if (!('values' in batch)) throw new Error('unexpected corruption');
+      out.push({
+        topic: batch.topic,
+        values: batch.values.map((v) => v.toString()),
+        acceptedAt: [...batch.acceptedAt],
+      });
+      spool.settle(batch);
+    }
+  }
+
+  it('ends a batch where the topic changes (same length, other bytes), at maxRecords and at maxBytes', async () => {
+    const { spool } = await ServingSpool.open(dir, 7, 'mnist', { segmentBytes: 1 << 20, fsync: 'never' });
+    const topics = ['topic-a', 'topic-a', 'topic-b', 'topic-b', 'topic-b', 'topic-b', 'topic-bb', 'topic-a'];
+    topics.forEach((topic, i) => spool.append(encodeFrame(topic, 1000 + i, Buffer.from(`value ${i}`))));
+    await spool.flush();
+
+    expect(await batches(spool, 3, 1 << 20)).toEqual([
+      { topic: 'topic-a', values: ['value 0', 'value 1'], acceptedAt: [1000, 1001] },
+      { topic: 'topic-b', values: ['value 2', 'value 3', 'value 4'], acceptedAt: [1002, 1003, 1004] },
+      { topic: 'topic-b', values: ['value 5'], acceptedAt: [1005] },
+      { topic: 'topic-bb', values: ['value 6'], acceptedAt: [1006] },
+      { topic: 'topic-a', values: ['value 7'], acceptedAt: [1007] },
+    ]);
+    expect(spool.depth).toBe(0);
+
+    // Frames of 'topic-c' with a 7-byte value are 8 + 3 + 7 + 8 + 7 = 33 bytes: 70 bytes take two.
+    for (let i = 0; i < 5; i++) spool.append(encodeFrame('topic-c', 2000 + i, Buffer.from(`value ${i}`)));
+    await spool.flush();
+    expect((await batches(spool, 100, 70)).map((b) => b.values.length)).toEqual([2, 2, 1]);
+    await spool.close();
+  });
+  it('keeps every frame intact when the write buffer grows and while a flush is being written', async () => {
+    const { spool } = await ServingSpool.open(dir, 7, 'mnist', { segmentBytes: 1 << 24, fsync: 'never' });
+    const value = (i: number) => Buffer.alloc(1000 + (i % 7), `record ${i} `);
+    // 100 frames of ~1 kB: past the first 64 kB buffer, so it grows (by copying) while filling.
+    for (let i = 0; i < 100; i++) spool.append(encodeFrame('topic-a', i, value(i)));
+    const first = spool.flush();
+    // Microtasks only: the flush has taken the buffer and waits for its file (I/O) to open.
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+    // Appended while the first write is on its way: a new buffer, not the one being written.
+    for (let i = 100; i < 150; i++)
+      spool.appendFrame('topic-a', i, value(i).length, (v: Buffer, buf, at) => v.copy(buf, at), value(i));
+    expect(spool.depth).toBe(150);
+    await Promise.all([first, spool.flush()]);
+
+    const read = await batches(spool, 1000, 1 << 24);
+    expect(read.flatMap((b) => b.acceptedAt)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    expect(read.flatMap((b) => b.values)).toEqual(Array.from({ length: 150 }, (_, i) => value(i).toString()));
+    await spool.close();
   });
 });

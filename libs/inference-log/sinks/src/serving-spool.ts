@@ -1,7 +1,17 @@
 import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFrame, resync, scanSegment, type SpoolRecord } from './spool-record';
+import {
+  checkFrame,
+  FRAME_TOPIC_OFFSET,
+  frameLength,
+  frameTopicEnd,
+  parseFrame,
+  resync,
+  scanSegment,
+  writeFrame,
+  type ValueWriter,
+} from './spool-record';
 
 export type SpoolFsync = 'batch' | 'interval' | 'never';
 
@@ -18,6 +28,8 @@ export interface ServingSpoolOptions {
 }
 
 const DEFAULT_CURSOR_INTERVAL_MS = 100;
+/** The smallest write buffer a spool starts (64 KiB; the next one is sized by the last flush). */
+const MIN_BUFFER_BYTES = 64 * 1024;
 
 interface Segment {
   readonly seq: number;
@@ -36,10 +48,14 @@ interface Position {
   offset: number;
 }
 
-/** A run of consecutive records of one segment and one topic, produced as one Kafka request. */
+/**
+ * A run of consecutive records of one segment and one topic, produced as one Kafka request: their Avro
+ * values (views of the bytes read) and when each was accepted (epoch ms), in order.
+ */
 export interface SpoolBatch {
   readonly topic: string;
-  readonly records: readonly SpoolRecord[];
+  readonly values: readonly Buffer[];
+  readonly acceptedAt: readonly number[];
   readonly seq: number;
   readonly start: number;
   readonly end: number;
@@ -71,8 +87,17 @@ export class ServingSpool {
   private singlesUntil: Position | undefined;
   private active: { segment: Segment; handle: FileHandle } | undefined;
   private readHandle: { seq: number; handle: FileHandle } | undefined;
-  private pending: Buffer[] = [];
+  /**
+   * Frames appended and not yet written, at buffer[0, pendingBytes): encoded in place, so the request
+   * path leaves no object per record behind it (a record waits here up to flushMs, long enough for the
+   * young-generation GC to copy an object each record held). A flush hands the buffer to the write and
+   * starts a new one.
+   */
+  private buffer: Buffer | undefined;
   private pendingBytes = 0;
+  private pendingRecords = 0;
+  /** The size of the last flush: the next buffer's (a little more, at least MIN_BUFFER_BYTES). */
+  private lastFlushBytes = 0;
   private flushChain: Promise<void> = Promise.resolve();
   private writingRecords = 0;
   private writingBytes = 0;
@@ -145,7 +170,7 @@ export class ServingSpool {
 
   /** Records accepted and not yet acknowledged (or given up), including the in-memory buffer. */
   get depth(): number {
-    let n = this.pending.length + this.writingRecords;
+    let n = this.pendingRecords + this.writingRecords;
     for (const s of this.segments) n += s.records - s.settled;
     return n;
   }
@@ -169,8 +194,39 @@ export class ServingSpool {
 
   /** Buffers one framed record; `flush` writes it. Synchronous: the request path never waits on disk. */
   append(frame: Buffer): void {
-    this.pending.push(frame);
+    frame.copy(this.room(frame.length), this.pendingBytes);
     this.pendingBytes += frame.length;
+    this.pendingRecords++;
+  }
+
+  /** As `append`, the frame encoded straight into the buffer (see writeFrame). */
+  appendFrame<T>(
+    topic: string,
+    acceptedAt: number,
+    valueLength: number,
+    write: ValueWriter<T>,
+    value: T,
+  ): void {
+    const buffer = this.room(frameLength(topic, valueLength));
+    this.pendingBytes = writeFrame(buffer, this.pendingBytes, topic, acceptedAt, valueLength, write, value);
+    this.pendingRecords++;
+  }
+
+  /** The buffer, with room for `bytes` more (grown by copying when it has not). */
+  private room(bytes: number): Buffer {
+    const needed = this.pendingBytes + bytes;
+    const buffer = this.buffer;
+    if (buffer !== undefined && buffer.length >= needed) return buffer;
+    const size = Math.max(
+      needed,
+      MIN_BUFFER_BYTES,
+      Math.ceil(this.lastFlushBytes * 1.25),
+      (buffer?.length ?? 0) * 2,
+    );
+    const grown = Buffer.allocUnsafeSlow(size);
+    if (buffer !== undefined) buffer.copy(grown, 0, 0, this.pendingBytes);
+    this.buffer = grown;
+    return grown;
   }
 
   /**
@@ -239,25 +295,37 @@ export class ServingSpool {
         this.readPos = { seq: segment.seq, offset: this.readPos.offset + skipped };
         return { corruption: { regions: 1, bytes: skipped } };
       }
-      const records: SpoolRecord[] = [first.record];
+      // The rest of the batch without an object per record (a batch lives until Kafka acknowledges it):
+      // frames checked in place, and the topic compared as bytes with the first frame's.
+      const values: Buffer[] = [first.record.value];
+      const acceptedAt: number[] = [first.record.acceptedAt];
+      const topicStart = FRAME_TOPIC_OFFSET;
+      const topicEnd = frameTopicEnd(buf, 0);
       let at = first.next;
-      while (records.length < limit) {
-        const parsed = parseFrame(buf, at);
-        if (parsed.kind !== 'record' || parsed.record.topic !== first.record.topic) break;
-        if (parsed.next > maxBytes) break;
-        records.push(parsed.record);
-        at = parsed.next;
+      while (values.length < limit) {
+        const end = checkFrame(buf, at);
+        if (end < 0 || end > maxBytes) break;
+        const frameTopic = frameTopicEnd(buf, at);
+        if (
+          frameTopic - at !== topicEnd ||
+          buf.compare(buf, topicStart, topicEnd, at + topicStart, frameTopic) !== 0
+        )
+          break;
+        values.push(buf.subarray(frameTopic + 8, end));
+        acceptedAt.push(buf.readDoubleLE(frameTopic));
+        at = end;
       }
       const batch: SpoolBatch = {
         topic: first.record.topic,
-        records,
+        values,
+        acceptedAt,
         seq: segment.seq,
         start: this.readPos.offset,
         end: this.readPos.offset + at,
         replayed: segment.previousRun,
       };
       this.readPos = { seq: segment.seq, offset: batch.end };
-      this.inflight.set(segment.seq, (this.inflight.get(segment.seq) ?? 0) + records.length);
+      this.inflight.set(segment.seq, (this.inflight.get(segment.seq) ?? 0) + values.length);
       return batch;
     }
   }
@@ -277,7 +345,7 @@ export class ServingSpool {
     this.releaseInflight(batch);
     const segment = this.segments.find((s) => s.seq === batch.seq);
     if (!segment) return false;
-    segment.settled += batch.records.length;
+    segment.settled += batch.values.length;
     const end = { seq: batch.seq, offset: batch.end };
     if (before(this.cursor, end)) this.cursor = end;
     this.collect();
@@ -321,13 +389,15 @@ export class ServingSpool {
   }
 
   private async writePending(): Promise<number> {
-    if (this.pending.length === 0) return 0;
-    const frames = this.pending;
-    const data = frames.length === 1 ? frames[0]! : Buffer.concat(frames, this.pendingBytes);
-    this.pending = [];
+    if (this.pendingRecords === 0) return 0;
+    const data = this.buffer!.subarray(0, this.pendingBytes);
+    const records = this.pendingRecords;
+    this.buffer = undefined;
+    this.lastFlushBytes = this.pendingBytes;
     this.pendingBytes = 0;
+    this.pendingRecords = 0;
     // Counted in depth/bytes while on their way to disk, so "nothing left" is never seen mid-write.
-    this.writingRecords = frames.length;
+    this.writingRecords = records;
     this.writingBytes = data.length;
     let active: { segment: Segment; handle: FileHandle } | undefined;
     try {
@@ -347,11 +417,11 @@ export class ServingSpool {
       throw error;
     }
     active.segment.bytes += data.length;
-    active.segment.records += frames.length;
+    active.segment.records += records;
     this.writingRecords = 0;
     this.writingBytes = 0;
     if (active.segment.bytes >= this.options.segmentBytes) await this.closeActive();
-    return frames.length;
+    return records;
   }
 
   private async activeSegment(): Promise<{ segment: Segment; handle: FileHandle }> {
@@ -392,7 +462,7 @@ export class ServingSpool {
   }
 
   private releaseInflight(batch: SpoolBatch): void {
-    const left = (this.inflight.get(batch.seq) ?? 0) - batch.records.length;
+    const left = (this.inflight.get(batch.seq) ?? 0) - batch.values.length;
     if (left > 0) this.inflight.set(batch.seq, left);
     else this.inflight.delete(batch.seq);
   }

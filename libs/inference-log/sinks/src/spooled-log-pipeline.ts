@@ -7,7 +7,7 @@ import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inferenc
 import type { InferenceLogWriter, SpoolTransport } from './inference-log.writer';
 import type { LogPipelineLogger, LogPipelineStats } from './log-pipeline';
 import { ServingSpool, type SpoolBatch, type SpoolFsync } from './serving-spool';
-import { encodeFrame, encodeFrameWith } from './spool-record';
+import { encodeFrame, encodeFrameWith, frameLength, type ValueWriter } from './spool-record';
 
 export type SpoolCapPolicy = 'refuse-new' | 'drop-oldest';
 
@@ -61,6 +61,8 @@ interface ServingState {
   delivering: boolean;
   inflight: SpoolBatch | undefined;
   failing: boolean;
+  /** The pause before the next attempt after a failure (doubles up to retryMaxMs; reset by a success). */
+  backoff: number;
   wake: (() => void) | undefined;
 }
 
@@ -154,40 +156,47 @@ export class SpooledLogPipeline implements InferenceLogWriter {
 
   enqueue(entry: InferenceLogEntry): boolean {
     const { destination, record } = entry;
-    const ref = { servingId: destination.servingId, servingName: destination.servingName };
-    if (destination.topic === null) return true;
-    if (this.closed) return this.drop(ref, 1, 'closed');
-    // The Avro value is written straight into the frame (one allocation per record) when it can be.
+    const { topic } = destination;
+    if (topic === null) return true;
+    if (this.closed) return this.drop(destination, 1, 'closed');
+    // The Avro value is written straight into the frame, and the frame straight into the spool's write
+    // buffer, when it can be (no allocation per record).
     const size = inferenceLogSize(record);
-    const frame =
-      size >= 0
-        ? encodeFrameWith(destination.topic, Date.now(), size, (buf, at) =>
-            writeInferenceLog(record, buf, at),
-          )
-        : encodeFrame(destination.topic, Date.now(), encodeInferenceLog(record));
-    if (this.bytes + frame.length > this.options.maxBytes) {
-      if (this.options.atCap === 'refuse-new') return this.drop(ref, 1, 'cap');
+    const encoded = size >= 0 ? undefined : encodeInferenceLog(record);
+    const valueLength = encoded === undefined ? size : encoded.length;
+    const frameBytes = frameLength(topic, valueLength);
+    if (this.bytes + frameBytes > this.options.maxBytes) {
+      if (this.options.atCap === 'refuse-new') return this.drop(destination, 1, 'cap');
       // Deleting old segments is asynchronous: while it runs, new records may overshoot the cap by one
       // segment, so that drop-oldest keeps the newest records instead of refusing them meanwhile.
       this.makeRoom();
-      if (this.bytes + frame.length > this.options.maxBytes + this.options.segmentBytes)
-        return this.drop(ref, 1, 'cap');
+      if (this.bytes + frameBytes > this.options.maxBytes + this.options.segmentBytes)
+        return this.drop(destination, 1, 'cap');
     }
+    const acceptedAt = Date.now();
     const state = this.servings.get(destination.servingId);
-    if (state) this.accept(state, frame);
-    else {
+    if (state) {
+      if (encoded === undefined) state.spool.appendFrame(topic, acceptedAt, size, writeRecord, record);
+      else state.spool.append(encodeFrame(topic, acceptedAt, encoded));
+      this.flushSoon(state);
+    } else {
+      const frame =
+        encoded === undefined
+          ? encodeFrameWith(topic, acceptedAt, size, writeRecord, record)
+          : encodeFrame(topic, acceptedAt, encoded);
       // First records of a serving in this process: its spool directory opens asynchronously; they wait
       // here meanwhile, counted in depth and bytes so the cap stays right.
       let waiting = this.waiting.get(destination.servingId);
       if (!waiting) {
+        const ref = { servingId: destination.servingId, servingName: destination.servingName };
         this.waiting.set(destination.servingId, (waiting = []));
-        void this.openServing(destination.servingId, destination.servingName).then(
+        void this.openServing(ref.servingId, ref.servingName).then(
           (opened) => {
-            this.waiting.delete(destination.servingId);
+            this.waiting.delete(ref.servingId);
             for (const f of waiting!) this.accept(opened, f);
           },
           (error: unknown) => {
-            this.waiting.delete(destination.servingId);
+            this.waiting.delete(ref.servingId);
             this.drop(ref, waiting!.length, 'io', error);
           },
         );
@@ -195,7 +204,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
       waiting.push(frame);
     }
     this.stats.queued++;
-    this.observer.spooled?.(ref, 1);
+    this.observer.spooled?.(destination, 1);
     return true;
   }
 
@@ -263,6 +272,11 @@ export class SpooledLogPipeline implements InferenceLogWriter {
       return;
     }
     state.spool.append(frame);
+    this.flushSoon(state);
+  }
+
+  /** Writes the serving's buffer now if it reached flushBytes, else within flushMs. */
+  private flushSoon(state: ServingState): void {
     if (state.spool.bufferedBytes >= this.options.flushBytes) void this.flush(state);
     else if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => {
@@ -319,6 +333,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
             delivering: false,
             inflight: undefined,
             failing: false,
+            backoff: this.options.retryMinMs,
             wake: undefined,
           };
           this.servings.set(servingId, state);
@@ -330,87 +345,22 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     return opening;
   }
 
-  /** One loop per serving: read a batch, produce it until acknowledged, settle it, repeat. */
+  /**
+   * One loop per serving: read a batch, produce it until acknowledged, settle it, repeat. Each step runs
+   * in its own call (`deliverStep`), so the loop holds no batch while it pauses: a batch kept alive across
+   * the delivery linger (25 ms) outlived two young-generation GCs under load, and every record of it was
+   * promoted to the old generation, which then needed full GCs (docs/benchmarks.md).
+   */
   private async deliver(state: ServingState): Promise<void> {
     if (state.delivering || this.closed) return;
     state.delivering = true;
     const { spool } = state;
-    let backoff = this.options.retryMinMs;
+    state.backoff = this.options.retryMinMs;
     try {
       while (!this.closed) {
-        if (!state.inflight) {
-          let read: Awaited<ReturnType<ServingSpool['read']>>;
-          try {
-            read = await spool.read(this.options.batchRecords, this.options.batchBytes);
-          } catch (error) {
-            this.logger.warn(
-              `inference log spool of serving ${spool.servingName} unreadable, retrying: ${describeError(error)}`,
-            );
-            await this.pause(state, backoff);
-            backoff = Math.min(backoff * 2, this.options.retryMaxMs);
-            continue;
-          }
-          if (read === null) break;
-          if ('corruption' in read) {
-            this.observer.corrupt?.(spool, read.corruption.regions, read.corruption.bytes);
-            this.logger.warn(
-              `inference log spool of serving ${spool.servingName}: skipped a damaged region of ${read.corruption.bytes} bytes`,
-            );
-            continue;
-          }
-          state.inflight = read;
-        }
-        const batch = state.inflight;
-        this.observer.produced?.(spool, batch.records.length);
-        try {
-          await this.transport.send(
-            batch.topic,
-            batch.records.map((r) => r.value),
-          );
-        } catch (error) {
-          if (this.transport.isPermanent(error)) {
-            state.inflight = undefined;
-            if (batch.records.length > 1) spool.splitIntoSingles(batch);
-            else {
-              spool.settle(batch);
-              this.drop(spool, 1, 'rejected', error);
-            }
-            continue;
-          }
-          this.stats.failedAttempts += batch.records.length;
-          this.stats.lastError = describeError(error);
-          this.observer.failed?.(spool, batch.records.length, error);
-          if (!state.failing) {
-            state.failing = true;
-            this.logger.warn(
-              `inference log delivery of serving ${spool.servingName} to ${batch.topic} failing, records stay in the spool: ${this.stats.lastError}`,
-            );
-          }
-          await this.pause(state, backoff);
-          backoff = Math.min(backoff * 2, this.options.retryMaxMs);
-          continue;
-        }
-        if (state.failing) {
-          state.failing = false;
-          this.logger.log(
-            `inference log delivery of serving ${spool.servingName} recovered; ${spool.depth} records to go`,
-          );
-        }
-        backoff = this.options.retryMinMs;
-        state.inflight = undefined;
-        spool.settle(batch);
-        const now = Date.now();
-        this.stats.sent += batch.records.length;
-        this.observer.acknowledged?.(
-          spool,
-          batch.records.map((r) => now - r.acceptedAt),
-          batch.replayed,
-        );
-        this.report(spool);
-        const linger = this.options.deliveryLingerMs ?? 0;
-        if (linger > 0 && batch.records.length < this.options.batchRecords && !this.closed) {
-          await this.pause(state, linger);
-        }
+        const pauseMs = await this.deliverStep(state);
+        if (pauseMs < 0) break;
+        if (pauseMs > 0) await this.pause(state, pauseMs);
       }
     } finally {
       state.delivering = false;
@@ -422,6 +372,86 @@ export class SpooledLogPipeline implements InferenceLogWriter {
         for (const resolve of waiters) resolve();
       }
     }
+  }
+
+  /**
+   * Reads the next batch (unless one is in flight) and produces it. Returns how long to pause before the
+   * next step (0: none; a back-off after a failure, or the linger after a batch that drained the spool),
+   * or -1 when the spool has nothing more to read.
+   */
+  private async deliverStep(state: ServingState): Promise<number> {
+    const { spool } = state;
+    if (!state.inflight) {
+      let read: Awaited<ReturnType<ServingSpool['read']>>;
+      try {
+        read = await spool.read(this.options.batchRecords, this.options.batchBytes);
+      } catch (error) {
+        this.logger.warn(
+          `inference log spool of serving ${spool.servingName} unreadable, retrying: ${describeError(error)}`,
+        );
+        return this.backOff(state);
+      }
+      if (read === null) return -1;
+      if ('corruption' in read) {
+        this.observer.corrupt?.(spool, read.corruption.regions, read.corruption.bytes);
+        this.logger.warn(
+          `inference log spool of serving ${spool.servingName}: skipped a damaged region of ${read.corruption.bytes} bytes`,
+        );
+        return 0;
+      }
+      state.inflight = read;
+    }
+    const batch = state.inflight;
+    this.observer.produced?.(spool, batch.values.length);
+    try {
+      await this.transport.send(batch.topic, batch.values);
+    } catch (error) {
+      if (this.transport.isPermanent(error)) {
+        state.inflight = undefined;
+        if (batch.values.length > 1) spool.splitIntoSingles(batch);
+        else {
+          spool.settle(batch);
+          this.drop(spool, 1, 'rejected', error);
+        }
+        return 0;
+      }
+      this.stats.failedAttempts += batch.values.length;
+      this.stats.lastError = describeError(error);
+      this.observer.failed?.(spool, batch.values.length, error);
+      if (!state.failing) {
+        state.failing = true;
+        this.logger.warn(
+          `inference log delivery of serving ${spool.servingName} to ${batch.topic} failing, records stay in the spool: ${this.stats.lastError}`,
+        );
+      }
+      return this.backOff(state);
+    }
+    if (state.failing) {
+      state.failing = false;
+      this.logger.log(
+        `inference log delivery of serving ${spool.servingName} recovered; ${spool.depth} records to go`,
+      );
+    }
+    state.backoff = this.options.retryMinMs;
+    state.inflight = undefined;
+    spool.settle(batch);
+    const now = Date.now();
+    this.stats.sent += batch.values.length;
+    this.observer.acknowledged?.(
+      spool,
+      batch.acceptedAt.map((acceptedAt) => now - acceptedAt),
+      batch.replayed,
+    );
+    this.report(spool);
+    const linger = this.options.deliveryLingerMs ?? 0;
+    return linger > 0 && batch.values.length < this.options.batchRecords && !this.closed ? linger : 0;
+  }
+
+  /** The current back-off, doubling the next one up to retryMaxMs. */
+  private backOff(state: ServingState): number {
+    const ms = state.backoff;
+    state.backoff = Math.min(ms * 2, this.options.retryMaxMs);
+    return ms;
   }
 
   /** Back-off that close() can cut short. */
@@ -491,3 +521,8 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     return true;
   }
 }
+
+/** The Avro value of an inference log record, written in place (its size is inferenceLogSize's). */
+const writeRecord: ValueWriter<InferenceLogEntry['record']> = (record, buf, at) => {
+  writeInferenceLog(record, buf, at);
+};
