@@ -10,6 +10,8 @@ import {
   type ProduceDeps,
   recordEncoder,
   type RecordEncoder,
+  requestFramer,
+  type RequestFramer,
   type RecordFields,
 } from './kafkajs-tuning';
 
@@ -146,6 +148,35 @@ describe('kafkajs tuning', () => {
     }
   });
 
+  it('frames requests to the same bytes as kafkajs does', async () => {
+    const originalFramer = jest.requireActual<RequestFramer>('kafkajs/src/protocol/request');
+    const EncoderClass = Encoder as unknown as new () => { writeBytes(b: Buffer): unknown };
+    const frame = requestFramer(Encoder.prototype);
+    let seed = 9;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let i = 0; i < 200; i++) {
+      const body = randomBytes(next(3) === 0 ? 0 : next(70000));
+      const args = {
+        correlationId: next(2 ** 31),
+        clientId: [null, undefined, '', 'infergate', 'clïent-€'][next(5)],
+        request: {
+          apiKey: next(70),
+          apiVersion: next(13),
+          // An Encoder holding the payload, as every kafkajs request's encode() answers (kafkajs' writeBytes
+          // adds an int32 length, so the payload is its length then the bytes).
+          encode: async () => {
+            const encoder = new EncoderClass();
+            encoder.writeBytes(body);
+            return encoder;
+          },
+        },
+      };
+      const expected = ((await originalFramer(args)) as { buffer: Buffer }).buffer;
+      const actual = ((await frame(args)) as { buffer: Buffer }).buffer;
+      expect([i, actual.equals(expected)]).toEqual([i, true]);
+    }
+  });
+
   it('checksums record batches exactly as kafkajs does', () => {
     expect(kafkaCrc32c(Buffer.from('123456789'))).toBe(0xe3069283); // the CRC-32C check value
     for (let n = 0; n < 300; n++) {
@@ -166,17 +197,20 @@ describe('kafkajs tuning', () => {
       const group = cache[require.resolve('kafkajs/src/producer/groupMessagesPerPartition')].exports;
       const crc = cache[require.resolve('kafkajs/src/protocol/recordBatch/crc32C')].exports;
       const record = cache[require.resolve('kafkajs/src/protocol/recordBatch/record/v0')].exports;
+      const framed = String(cache[require.resolve('kafkajs/src/protocol/request')].exports).includes('clientIdBytes');
       const bytes = record({ offsetDelta: 3, key: null, value: Buffer.from('v') }).buffer.toString('hex');
-      console.log(JSON.stringify([sinks.kafkajsTuning, group === sinks.groupMessagesPerPartition, crc === sinks.kafkaCrc32c, bytes]));`;
+      console.log(JSON.stringify([sinks.kafkajsTuning, group === sinks.groupMessagesPerPartition, crc === sinks.kafkaCrc32c, bytes, framed]));`;
     const run = spawnSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../../../..') });
     expect(run.stderr.toString()).toBe('');
     expect(JSON.parse(run.stdout.toString())).toEqual([
-      `applied (kafkajs ${KAFKAJS_TUNED_VERSION}: linear partition grouping, records and produce requests written in place, slicing-by-8 CRC-32C)`,
+      `applied (kafkajs ${KAFKAJS_TUNED_VERSION}: linear partition grouping, records, produce requests and request frames written in place, slicing-by-8 CRC-32C)`,
       true,
       true,
       // length 7 (zigzag 14), attributes 0, timestampDelta 0, offsetDelta 3 (zigzag 6), key null (-1 -> 1),
       // value of 1 byte (zigzag 2) 'v', no headers
       '0e000006010276' + '00',
+      // requestFramer's function, not kafkajs' own
+      true,
     ]);
     // Loaded after kafkajs, it leaves kafkajs alone and says so.
     const late = spawnSync(

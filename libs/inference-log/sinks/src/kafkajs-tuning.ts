@@ -14,6 +14,9 @@ import { crc32c } from './crc32c';
  *   produceRequestEncoder writes the whole request into one exactly sized buffer (see there).
  * - protocol/recordBatch/crc32C checksums every record batch byte by byte; the replacement is the sinks'
  *   slicing-by-8 CRC-32C (same values, ~2.4x faster).
+ * - protocol/request frames every request (size, header, payload) through two more growing, zero-filled
+ *   Encoders, copying each produce request twice more (~4% of the gateway's CPU with logging on, by a perf
+ *   profile); requestFramer writes the frame into one exactly sized buffer.
  *
  * kafkajs binds these with `require` when its producer module loads, so they are put into Node's module
  * cache before that: this module does it when it is first imported, which is why it is the first export
@@ -292,6 +295,41 @@ function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
  * timestamps 16 + producer id 8 + epoch 2 + first sequence 4 + record count 4. */
 const BATCH_OVERHEAD = 8 + 4 + 4 + 1 + 4 + 2 + 4 + 16 + 8 + 2 + 4 + 4;
 
+/** kafkajs' protocol/request module: a request's payload framed for the wire, as an Encoder. */
+export type RequestFramer = (args: {
+  correlationId: number;
+  clientId: string | null | undefined;
+  request: { apiKey: number; apiVersion: number; encode(): Promise<{ readonly buffer: Buffer }> | object };
+}) => Promise<object>;
+
+/**
+ * The request frame as kafkajs writes it (int32 size, int16 apiKey, int16 apiVersion, int32 correlationId,
+ * clientId as a nullable int16 string, then the payload's bytes) in one exactly sized buffer, returned as
+ * an Encoder over it (the connection reads its `buffer`).
+ */
+export function requestFramer(encoderPrototype: object): RequestFramer {
+  return async ({ correlationId, clientId, request: { apiKey, apiVersion, encode } }) => {
+    const payload = ((await encode()) as { readonly buffer: Buffer }).buffer;
+    const clientIdBytes = clientId == null ? 0 : Buffer.byteLength(clientId, 'utf8');
+    const size = 2 + 2 + 4 + 2 + clientIdBytes + payload.length;
+    const buf = Buffer.allocUnsafe(4 + size);
+    let o = buf.writeInt32BE(size, 0);
+    o = buf.writeInt16BE(apiKey, o);
+    o = buf.writeInt16BE(apiVersion, o);
+    o = buf.writeInt32BE(correlationId, o);
+    if (clientId == null) o = buf.writeInt16BE(-1, o);
+    else {
+      o = buf.writeInt16BE(clientIdBytes, o);
+      o += buf.write(clientId, o, 'utf8');
+    }
+    o += payload.copy(buf, o);
+    const encoder = Object.create(encoderPrototype) as { buf: Buffer; offset: number };
+    encoder.buf = buf;
+    encoder.offset = o;
+    return encoder;
+  };
+}
+
 /** kafkajs' crc32C/index.js contract: the unsigned CRC-32C of a whole buffer. */
 export function kafkaCrc32c(buffer: Uint8Array): number {
   return crc32c(buffer);
@@ -310,7 +348,8 @@ function install(): string {
   const cache = nodeRequire.cache;
   const producer = nodeRequire.resolve('kafkajs/src/producer/sendMessages');
   const batch = nodeRequire.resolve('kafkajs/src/protocol/recordBatch/v0');
-  if (cache[producer] || cache[batch]) return 'not applied: kafkajs was loaded before';
+  const requestFile = nodeRequire.resolve('kafkajs/src/protocol/request');
+  if (cache[producer] || cache[batch] || cache[requestFile]) return 'not applied: kafkajs was loaded before';
   // kafkajs' own record encoder stays loaded (under its file name's new slot) for the cases it keeps.
   const recordFile = nodeRequire.resolve('kafkajs/src/protocol/recordBatch/record/v0');
   const originalRecord = nodeRequire(recordFile) as RecordEncoder;
@@ -320,6 +359,7 @@ function install(): string {
     ['kafkajs/src/producer/groupMessagesPerPartition', groupMessagesPerPartition],
     ['kafkajs/src/protocol/recordBatch/crc32C', kafkaCrc32c],
     [recordFile, record],
+    [requestFile, requestFramer(encoder.prototype)],
   ];
   const put = (request: string, replacement: unknown): void => {
     const file = nodeRequire.resolve(request);
@@ -343,7 +383,7 @@ function install(): string {
       crc32c: kafkaCrc32c,
     }),
   );
-  return `applied (kafkajs ${version}: linear partition grouping, records and produce requests written in place, slicing-by-8 CRC-32C)`;
+  return `applied (kafkajs ${version}: linear partition grouping, records, produce requests and request frames written in place, slicing-by-8 CRC-32C)`;
 }
 
 /** What happened at load: "applied (...)" or "not applied: <why>"; the gateway logs it at start. */
