@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Producer, type TopicMessages, CompressionTypes } 
 import { encodeInferenceLog } from '@infergate/inference-log-schema';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
 import { describeError } from './describe-error';
+import { roundRobinPartitioner } from './partitioner';
 import type { SpoolTransport } from './inference-log.writer';
 
 export interface KafkaSinkOptions {
@@ -41,6 +42,7 @@ export class KafkaSink implements InferenceLogSink, SpoolTransport {
     });
     this.producer = this.kafka.producer({
       allowAutoTopicCreation: false,
+      createPartitioner: roundRobinPartitioner(),
       retry: { retries: 2, initialRetryTime: 100 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => {
