@@ -11,9 +11,18 @@
 // Usage: node tools/scripts/build.mjs && node tools/bench/bench.mjs [--quick] [--seconds N] [--only a,b,c,d,e,f]
 //        [--c 1,16,64] [--soak [--minutes 10] [--rate 500]] [--kafka host:port] [--cpu-prof DIR (gateway profile)]
 //        [--gateway-flags '--trace-gc ...' (extra node flags for the gateway, for diagnosis)] [--broker-warmup S (20)]
-//        [--gateway-output FILE (the gateway's output, written when the bench ends)] [--cells d-echo,... (cell ids)]
+//        [--gateway-output FILE (the gateway's output, written to FILE as it comes)] [--cells d-echo,... (cell ids)]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
@@ -71,17 +80,28 @@ function ensureDebianPackage(bin, pkg) {
   );
 }
 
-function start(name, command, args, env = {}, options = {}) {
+/**
+ * Starts a child whose output is kept for diagnosis. With `outputFile` it goes straight to that file: a
+ * pipe is drained only while the bench's event loop runs, and it does not while wrk runs (spawnSync), so
+ * a chatty child (the gateway under --trace-gc) would block on its full pipe mid-cell.
+ */
+function start(name, command, args, env = {}, { outputFile, ...options } = {}) {
+  const fd = outputFile ? openSync(outputFile, 'w') : undefined;
   const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
     ...options,
   });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  child.output = () => output;
+  if (fd === undefined) {
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.output = () => output;
+  } else {
+    closeSync(fd);
+    child.output = () => readFileSync(outputFile, 'utf8');
+  }
   child.label = name;
   children.push(child);
   return child;
@@ -352,6 +372,7 @@ http {
         MODEL_REPOSITORY: join(root, 'models'),
         ...(brokers ? { KAFKA_BROKERS: brokers } : {}),
       },
+      { outputFile: option('gateway-output', '') || undefined },
     );
     const base = `http://127.0.0.1:${gwPort}`;
     await waitUntil('gateway', httpOk(`${base}/health/live`), gateway);
@@ -742,9 +763,6 @@ async function shutdown() {
       ]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    // The gateway's stdout and stderr (with --gateway-flags '--trace-gc', its GC trace) for diagnosis.
-    const keep = option('gateway-output', '');
-    if (child.label === 'gateway' && keep) writeFileSync(keep, child.output());
   }
   for (const cleanup of cleanups) {
     try {
