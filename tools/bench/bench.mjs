@@ -12,6 +12,8 @@
 //        [--c 1,16,64] [--soak [--minutes 10] [--rate 500]] [--kafka host:port] [--cpu-prof DIR (gateway profile)]
 //        [--gateway-flags '--trace-gc ...' (extra node flags for the gateway, for diagnosis)] [--broker-warmup S (20)]
 //        [--gateway-output FILE (the gateway's output, written to FILE as it comes)] [--cells d-echo,... (cell ids)]
+//        [--rounds N (alternated (b)/(c)/(d) echo rounds at c=64 after the cells; 5, 0 with --quick/--cells)]
+//        [--round-seconds S (3)]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -124,8 +126,8 @@ async function waitUntil(what, probe, child, timeoutMs = 60_000) {
 
 const httpOk = (url) => async () => (await fetch(url)).status < 500;
 
-function procStat(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function procStat(pid, file = `/proc/${pid}/stat`) {
+  const stat = readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { cpuTicks: Number(fields[11]) + Number(fields[12]) };
 }
@@ -153,6 +155,8 @@ function processTree(pid) {
 }
 
 const cpuTicksOf = (pids) => pids.reduce((sum, p) => sum + procStat(p).cpuTicks, 0);
+/** CPU of a process's main thread alone (the event loop, for Node: what bounds its throughput). */
+const mainThreadTicksOf = (pid) => procStat(pid, `/proc/${pid}/task/${pid}/stat`).cpuTicks;
 /** Busy time of the whole machine (every process and the kernel: user, nice, system, irq, softirq, steal). */
 function machineBusyTicks() {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -172,16 +176,18 @@ function memoryMbOf(pids) {
   return { rss: rssKb / 1024, hwm: hwmKb / 1024 };
 }
 
-async function measureCell(cell, connections) {
+async function measureCell(cell, connections, cellSeconds = seconds) {
   const pids = cell.measure();
   const broker = cell.logsToKafka ? brokerPid() : null;
   const before = cpuTicksOf(pids);
+  const mainBefore = mainThreadTicksOf(pids[0]);
   const machineBefore = machineBusyTicks();
   const brokerBefore = broker ? cpuTicksOf([broker]) : 0;
-  const r = runWrk(cell.url, cell.body, cell.headers ?? {}, connections, seconds, {
+  const r = runWrk(cell.url, cell.body, cell.headers ?? {}, connections, cellSeconds, {
     timeEachRequest: connections === 1,
   });
   const cpuTicks = cpuTicksOf(pids) - before;
+  const mainTicks = mainThreadTicksOf(pids[0]) - mainBefore;
   const machineTicks = machineBusyTicks() - machineBefore;
   const brokerTicks = broker ? cpuTicksOf([broker]) - brokerBefore : null;
   const ok = r.requests - r.non2xx;
@@ -202,6 +208,9 @@ async function measureCell(cell, connections) {
       : {}),
     errors: r.errors,
     cpuUsPerReq: perRequest(cpuTicks),
+    // The measured process's main thread only (for the gateway: its event loop; the rest is GC helpers,
+    // the libuv threadpool and the Kafka producer thread).
+    mainThreadCpuUsPerReq: perRequest(mainTicks),
     // Everything the request cost on this machine: load generator, backend, broker and kernel included.
     machineCpuUsPerReq: perRequest(machineTicks),
     brokerCpuUsPerReq: perRequest(brokerTicks),
@@ -484,7 +493,24 @@ http {
       rows.push(await measureCell(cell, c));
     }
   }
-  report(rows, { apiKey: Boolean(apiKey), mlserverSkipped, brokers });
+  // Alternated rounds of (b), (c) and (d) echo at c=64, short cells back to back: this host's speed drifts
+  // by ±30% over minutes, which moves a ratio of two 10 s cells measured a minute apart by as much; within
+  // a round the cells are seconds apart, and the median over rounds discards the rounds a drift hit.
+  const rounds = [];
+  const roundCount = Number(option('rounds', quick || cellIds.length > 0 ? '0' : '5'));
+  const roundSeconds = Number(option('round-seconds', '3'));
+  const rotation = ['b-echo', 'c-echo', 'd-echo']
+    .map((id) => cells.find((cell) => cell.id === id))
+    .filter(Boolean);
+  if (rotation.length >= 2 && concurrencies.includes(64)) {
+    for (let i = 0; i < roundCount; i++) {
+      log(`alternated round ${i + 1}/${roundCount}: ${rotation.map((cell) => cell.id).join(', ')} at c=64`);
+      const round = {};
+      for (const cell of rotation) round[cell.id] = await measureCell(cell, 64, roundSeconds);
+      rounds.push(round);
+    }
+  }
+  report(rows, { apiKey: Boolean(apiKey), mlserverSkipped, brokers }, { rounds, roundSeconds });
 }
 
 async function addServings(dataDir, echoPort, msPort, brokers) {
@@ -673,19 +699,19 @@ function latency(row, percentile) {
   return timed === undefined ? wrk : `${timed.toFixed(2)} (${wrk})`;
 }
 
-function report(rows, meta) {
+function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
   const cpu = cpus()[0]?.model ?? 'unknown cpu';
   console.log(`\n## Gateway benchmark — ${new Date().toISOString()}`);
   console.log(
     `machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; wrk -t1, ${seconds}s per cell; Kafka ${meta.brokers || 'off'}`,
   );
   console.log(
-    '\n| cell | c | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU µs/req (process) | broker CPU µs/req | machine CPU µs/req | RSS MB |',
+    '\n| cell | c | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU µs/req (process) | main thread µs/req | broker CPU µs/req | machine CPU µs/req | RSS MB |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.label} | ${r.connections} | ${r.rps} | ${latency(r, '50')} | ${latency(r, '99')} | ${latency(r, '999')} | ${r.errors} | ${r.cpuUsPerReq ?? '-'} (${r.measured}) | ${r.brokerCpuUsPerReq ?? '-'} | ${r.machineCpuUsPerReq ?? '-'} | ${r.rssMb} |`,
+      `| ${r.label} | ${r.connections} | ${r.rps} | ${latency(r, '50')} | ${latency(r, '99')} | ${latency(r, '999')} | ${r.errors} | ${r.cpuUsPerReq ?? '-'} (${r.measured}) | ${r.mainThreadCpuUsPerReq ?? '-'} | ${r.brokerCpuUsPerReq ?? '-'} | ${r.machineCpuUsPerReq ?? '-'} | ${r.rssMb} |`,
     );
   }
   console.log(
@@ -729,6 +755,61 @@ function report(rows, meta) {
     ratio('throughput c=64: (d) ÷ (b), echo', d64.rps / b64.rps, '≥ 0.5', d64.rps / b64.rps >= 0.5);
   if (d64 && c64)
     ratio('throughput c=64: (d) ÷ (c), echo', d64.rps / c64.rps, '≥ 0.9', d64.rps / c64.rps >= 0.9);
+  if (rounds.length > 0) {
+    const median = (xs) => {
+      const sorted = [...xs].sort((x, y) => x - y);
+      const m = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    };
+    const perRound = rounds.map((r) => ({
+      dc: r['d-echo'] && r['c-echo'] ? r['d-echo'].rps / r['c-echo'].rps : null,
+      db: r['d-echo'] && r['b-echo'] ? r['d-echo'].rps / r['b-echo'].rps : null,
+      cpu:
+        r['d-echo']?.cpuUsPerReq && r['b-echo']?.cpuUsPerReq
+          ? r['d-echo'].cpuUsPerReq / r['b-echo'].cpuUsPerReq
+          : null,
+    }));
+    console.log(
+      `\nAlternated rounds at c=64, ${roundSeconds} s per cell (req/s, CPU µs/req of the measured process, main thread µs/req for the gateway):`,
+    );
+    console.log(
+      '| round | (b) nginx | (c) gateway, no logging | (d) gateway, Kafka logging | (d)÷(c) | (d)÷(b) | CPU (d)÷(b) |',
+    );
+    console.log('|---|---|---|---|---|---|---|');
+    const cellText = (x) =>
+      x
+        ? `${x.rps} req/s, ${x.cpuUsPerReq} µs${x.measured === 'gateway' ? ` (main ${x.mainThreadCpuUsPerReq})` : ''}`
+        : '-';
+    const fixed = (v) => (v === null ? '-' : v.toFixed(2));
+    rounds.forEach((r, i) =>
+      console.log(
+        `| ${i + 1} | ${cellText(r['b-echo'])} | ${cellText(r['c-echo'])} | ${cellText(r['d-echo'])} | ${fixed(perRound[i].dc)} | ${fixed(perRound[i].db)} | ${fixed(perRound[i].cpu)} |`,
+      ),
+    );
+    const of = (key) => perRound.map((x) => x[key]).filter((x) => x !== null);
+    const n = rounds.length;
+    if (of('cpu').length)
+      ratio(
+        `gateway CPU/req (d) ÷ nginx CPU/req (b), echo, c=64, median of ${n} alternated rounds`,
+        median(of('cpu')),
+        '≤ 3',
+        median(of('cpu')) <= 3,
+      );
+    if (of('db').length)
+      ratio(
+        `throughput c=64: (d) ÷ (b), echo, median of ${n} alternated rounds`,
+        median(of('db')),
+        '≥ 0.5',
+        median(of('db')) >= 0.5,
+      );
+    if (of('dc').length)
+      ratio(
+        `throughput c=64: (d) ÷ (c), echo, median of ${n} alternated rounds`,
+        median(of('dc')),
+        '≥ 0.9',
+        median(of('dc')) >= 0.9,
+      );
+  }
   const fg = get('f-gateway', 16);
   const fm = get('f-mlserver', 16);
   if (fg && fm)
@@ -745,7 +826,7 @@ function report(rows, meta) {
   if (!meta.apiKey && only.has('e')) console.log('\n(e) not measured: the gateway has no API-key route yet.');
   if (meta.mlserverSkipped) console.log(`\n(f) MLServer not measured: ${meta.mlserverSkipped}`);
   const file = join(work, `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ seconds, concurrencies, rows, ratios, meta }, null, 2));
+  writeFileSync(file, JSON.stringify({ seconds, concurrencies, rows, rounds, ratios, meta }, null, 2));
   console.log(`\nresults: ${file}`);
 }
 

@@ -16,7 +16,12 @@ export interface AppConfig {
   /** MemoryTrimmer's minimum interval (libs/process-memory); 0 = off. */
   readonly memoryTrimIntervalMs: number;
   /** null = embedded default: no Kafka, Avro files under dataDir. */
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string } | null;
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    /** Where the producer runs: the gateway's main thread (default) or a worker thread of its own. */
+    readonly producer: 'main' | 'thread';
+  } | null;
   readonly admin: { readonly email: string; readonly password?: string };
   readonly auth: {
     readonly jwtSecret?: string;

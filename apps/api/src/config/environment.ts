@@ -39,6 +39,11 @@ export class Environment {
   @Matches(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS?: string = undefined;
   @IsString() KAFKA_CLIENT_ID = 'infergate';
+  /**
+   * main = the Kafka producer runs on the gateway's thread (default); thread = on a worker thread of its
+   * own (less work on the event loop, more CPU and ~45 MB more RSS in all: docs/benchmarks.md).
+   */
+  @IsIn(['main', 'thread']) KAFKA_PRODUCER_THREAD: 'main' | 'thread' = 'main';
 
   @IsEmail() ADMIN_EMAIL = 'admin@example.com';
   @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string = undefined;

@@ -26,6 +26,15 @@ describe('loadConfig', () => {
     expect(config.inferenceLog.fsync).toBe(true);
   });
 
+  it('runs the Kafka producer on the main thread unless KAFKA_PRODUCER_THREAD=thread', () => {
+    const brokers = { KAFKA_BROKERS: '127.0.0.1:9092' };
+    expect(loadConfig(brokers).kafka?.producer).toBe('main');
+    expect(loadConfig({ ...brokers, KAFKA_PRODUCER_THREAD: 'thread' }).kafka?.producer).toBe('thread');
+    expect(() => loadConfig({ ...brokers, KAFKA_PRODUCER_THREAD: 'worker' })).toThrow(
+      /KAFKA_PRODUCER_THREAD="worker"/,
+    );
+  });
+
   it('names every bad variable in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', KAFKA_BROKERS: 'nohost', JWT_SECRET: 'short' })).toThrow(
       ConfigError,

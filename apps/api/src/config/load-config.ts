@@ -45,7 +45,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lookupCacheMs: parsed.LOOKUP_CACHE_MS,
     memoryTrimIntervalMs: parsed.MEMORY_TRIM_INTERVAL_MS,
     kafka: parsed.KAFKA_BROKERS
-      ? { brokers: parsed.KAFKA_BROKERS.split(','), clientId: parsed.KAFKA_CLIENT_ID }
+      ? {
+          brokers: parsed.KAFKA_BROKERS.split(','),
+          clientId: parsed.KAFKA_CLIENT_ID,
+          producer: parsed.KAFKA_PRODUCER_THREAD,
+        }
       : null,
     admin: { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD },
     auth: {

@@ -2,6 +2,7 @@ import {
   AvroFileSink,
   KafkaSink,
   LogPipeline,
+  ThreadedKafkaSink,
   kafkajsTuning,
   SpooledLogPipeline,
   type InferenceLogSink,
@@ -13,13 +14,17 @@ import type { MetricsService } from '../metrics/metrics.service';
 type Logger = { log(m: string): void; warn(m: string): void };
 
 /**
- * The one place that picks the log sink: Kafka when brokers are configured, otherwise the embedded
- * default of one Avro container file per serving under DATA_DIR.
+ * The one place that picks the log sink: Kafka when brokers are configured (its producer on the gateway's
+ * thread, or on a thread of its own with KAFKA_PRODUCER_THREAD=thread), otherwise the embedded default of one Avro container file
+ * per serving under DATA_DIR.
  */
 export function createLogSink(config: AppConfig, logger: Logger): InferenceLogSink {
   if (config.kafka) {
+    const { brokers, clientId, producer } = config.kafka;
+    // The producer thread logs its own kafkajs tuning when it starts (its module cache is its own).
+    if (producer === 'thread') return new ThreadedKafkaSink({ brokers, clientId, logger });
     logger.log(`kafkajs producer tuning ${kafkajsTuning}`);
-    return new KafkaSink({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+    return new KafkaSink({ brokers, clientId, logger });
   }
   return new AvroFileSink({ directory: config.inferenceLog.directory, fsync: config.inferenceLog.fsync });
 }
@@ -36,7 +41,7 @@ export async function createLogWriter(
   logger: Logger,
 ): Promise<InferenceLogWriter> {
   const log = config.inferenceLog;
-  if (sink instanceof KafkaSink) {
+  if (sink instanceof KafkaSink || sink instanceof ThreadedKafkaSink) {
     return SpooledLogPipeline.open(
       sink,
       {

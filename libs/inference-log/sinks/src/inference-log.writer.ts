@@ -1,5 +1,6 @@
 import type { InferenceLogEntry } from './inference-log.sink';
 import type { LogPipelineStats } from './log-pipeline';
+import type { ValueRun } from './value-run';
 
 /**
  * What the gateway hands records to: the in-memory LogPipeline (file sink) or the SpooledLogPipeline
@@ -16,8 +17,8 @@ export interface InferenceLogWriter {
 /** Where the spool delivers to: one long-lived producer of already-encoded values. */
 export interface SpoolTransport {
   readonly name: string;
-  /** Resolves once every value is acknowledged (acks=all), in order. */
-  send(topic: string, values: readonly Buffer[]): Promise<void>;
+  /** Resolves once every value of the run is acknowledged (acks=all), in order. */
+  send(topic: string, values: ValueRun): Promise<void>;
   /** True for an error that retrying cannot fix for these records (e.g. a record over the size limit). */
   isPermanent(error: unknown): boolean;
   close(): Promise<void>;

@@ -1,9 +1,10 @@
-import { Kafka, logLevel, type Producer, type TopicMessages, CompressionTypes } from 'kafkajs';
+import { Kafka, logLevel, type Message, type Producer, type TopicMessages, CompressionTypes } from 'kafkajs';
 import { encodeInferenceLog } from '@infergate/inference-log-schema';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
 import { describeError } from './describe-error';
 import { roundRobinPartitioner } from './partitioner';
 import type { SpoolTransport } from './inference-log.writer';
+import { valueAt, type ValueRun } from './value-run';
 
 export interface KafkaSinkOptions {
   readonly brokers: readonly string[];
@@ -78,13 +79,15 @@ export class KafkaSink implements InferenceLogSink, SpoolTransport {
   }
 
   /** Produces already-encoded values (the spool's records) to one topic with acks=all. */
-  async send(topic: string, values: readonly Buffer[]): Promise<void> {
+  async send(topic: string, values: ValueRun): Promise<void> {
     if (this.closed) throw new Error('kafka sink is closed');
     await this.ensureConnected();
+    const messages: Message[] = new Array<Message>(values.count);
+    for (let i = 0; i < values.count; i++) messages[i] = { key: null, value: valueAt(values, i) };
     try {
       await this.producer.send({
         topic,
-        messages: values.map((value) => ({ key: null, value })),
+        messages,
         acks: -1,
         compression: CompressionTypes.None,
       });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServingSpool, type SpoolBatch } from './serving-spool';
 import { encodeFrame } from './spool-record';
+import { valuesOf } from './value-run';
 
 describe('ServingSpool cursor persistence', () => {
   let dir: string;
@@ -28,7 +29,7 @@ describe('ServingSpool cursor persistence', () => {
 
   it('rewrites cursor.json at most once per interval, and at once on close', async () => {
     const { spool, batch } = await spoolWithBatch(60_000);
-    expect(batch.values).toHaveLength(3);
+    expect(batch.values.count).toBe(3);
     spool.settle(batch);
     await sleep(100);
     expect(existsSync(cursorFile())).toBe(false); // waiting for the interval
@@ -80,7 +81,7 @@ describe('ServingSpool batches', () => {
       if (!('values' in batch)) throw new Error('unexpected corruption');
       out.push({
         topic: batch.topic,
-        values: batch.values.map((v) => v.toString()),
+        values: valuesOf(batch.values).map((v) => v.toString()),
         acceptedAt: [...batch.acceptedAt],
       });
       spool.settle(batch);
@@ -108,6 +109,23 @@ describe('ServingSpool batches', () => {
     expect((await batches(spool, 100, 70)).map((b) => b.values.length)).toEqual([2, 2, 1]);
     await spool.close();
   });
+  it('gives each batch bounds and times of its own (read() reuses scratch arrays)', async () => {
+    const { spool } = await ServingSpool.open(dir, 7, 'mnist', { segmentBytes: 1 << 24, fsync: 'never' });
+    for (let i = 0; i < 6; i++) spool.append(encodeFrame('topic-a', 100 + i, Buffer.from(`v${i}`)));
+    await spool.flush();
+    const first = await spool.read(3, 1 << 20);
+    const second = await spool.read(3, 1 << 20);
+    if (!first || !second || !('values' in first) || !('values' in second)) throw new Error('no batches');
+    expect(valuesOf(first.values).map(String)).toEqual(['v0', 'v1', 'v2']);
+    expect(Array.from(first.acceptedAt)).toEqual([100, 101, 102]);
+    expect(valuesOf(second.values).map(String)).toEqual(['v3', 'v4', 'v5']);
+    expect(Array.from(second.acceptedAt)).toEqual([103, 104, 105]);
+    spool.settle(first);
+    spool.settle(second);
+    expect(spool.depth).toBe(0);
+    await spool.close();
+  });
+
   it('keeps every frame intact when the write buffer grows and while a flush is being written', async () => {
     const { spool } = await ServingSpool.open(dir, 7, 'mnist', { segmentBytes: 1 << 24, fsync: 'never' });
     const value = (i: number) => Buffer.alloc(1000 + (i % 7), `record ${i} `);

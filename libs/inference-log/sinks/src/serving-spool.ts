@@ -12,6 +12,7 @@ import {
   writeFrame,
   type ValueWriter,
 } from './spool-record';
+import type { ValueRun } from './value-run';
 
 export type SpoolFsync = 'batch' | 'interval' | 'never';
 
@@ -50,12 +51,12 @@ interface Position {
 
 /**
  * A run of consecutive records of one segment and one topic, produced as one Kafka request: their Avro
- * values (views of the bytes read) and when each was accepted (epoch ms), in order.
+ * values (located in the frames as read, not copied) and when each was accepted (epoch ms), in order.
  */
 export interface SpoolBatch {
   readonly topic: string;
-  readonly values: readonly Buffer[];
-  readonly acceptedAt: readonly number[];
+  readonly values: ValueRun;
+  readonly acceptedAt: Float64Array;
   readonly seq: number;
   readonly start: number;
   readonly end: number;
@@ -108,6 +109,9 @@ export class ServingSpool {
   private nextSeq = 1;
   /** Records in `inflight` batches (read, not yet settled), per segment seq. */
   private readonly inflight = new Map<number, number>();
+  /** Scratch space of read(): the bounds and acceptance times of the batch being read. */
+  private bounds = new Uint32Array(0);
+  private times = new Float64Array(0);
 
   private constructor(
     readonly servingId: number,
@@ -296,13 +300,18 @@ export class ServingSpool {
         return { corruption: { regions: 1, bytes: skipped } };
       }
       // The rest of the batch without an object per record (a batch lives until Kafka acknowledges it):
-      // frames checked in place, and the topic compared as bytes with the first frame's.
-      const values: Buffer[] = [first.record.value];
-      const acceptedAt: number[] = [first.record.acceptedAt];
+      // frames checked in place, the topic compared as bytes with the first frame's, and each value's
+      // bounds and acceptance time written into scratch arrays that are copied once, at the end.
+      const bounds = this.scratchBounds(limit);
+      const times = this.scratchTimes(limit);
       const topicStart = FRAME_TOPIC_OFFSET;
       const topicEnd = frameTopicEnd(buf, 0);
+      bounds[0] = topicEnd + 8;
+      bounds[1] = first.next;
+      times[0] = first.record.acceptedAt;
+      let count = 1;
       let at = first.next;
-      while (values.length < limit) {
+      while (count < limit) {
         const end = checkFrame(buf, at);
         if (end < 0 || end > maxBytes) break;
         const frameTopic = frameTopicEnd(buf, at);
@@ -311,21 +320,23 @@ export class ServingSpool {
           buf.compare(buf, topicStart, topicEnd, at + topicStart, frameTopic) !== 0
         )
           break;
-        values.push(buf.subarray(frameTopic + 8, end));
-        acceptedAt.push(buf.readDoubleLE(frameTopic));
+        bounds[2 * count] = frameTopic + 8;
+        bounds[2 * count + 1] = end;
+        times[count] = buf.readDoubleLE(frameTopic);
+        count++;
         at = end;
       }
       const batch: SpoolBatch = {
         topic: first.record.topic,
-        values,
-        acceptedAt,
+        values: { bytes: buf.subarray(0, at), bounds: bounds.slice(0, 2 * count), count },
+        acceptedAt: times.slice(0, count),
         seq: segment.seq,
         start: this.readPos.offset,
         end: this.readPos.offset + at,
         replayed: segment.previousRun,
       };
       this.readPos = { seq: segment.seq, offset: batch.end };
-      this.inflight.set(segment.seq, (this.inflight.get(segment.seq) ?? 0) + values.length);
+      this.inflight.set(segment.seq, (this.inflight.get(segment.seq) ?? 0) + count);
       return batch;
     }
   }
@@ -345,7 +356,7 @@ export class ServingSpool {
     this.releaseInflight(batch);
     const segment = this.segments.find((s) => s.seq === batch.seq);
     if (!segment) return false;
-    segment.settled += batch.values.length;
+    segment.settled += batch.values.count;
     const end = { seq: batch.seq, offset: batch.end };
     if (before(this.cursor, end)) this.cursor = end;
     this.collect();
@@ -462,7 +473,7 @@ export class ServingSpool {
   }
 
   private releaseInflight(batch: SpoolBatch): void {
-    const left = (this.inflight.get(batch.seq) ?? 0) - batch.values.length;
+    const left = (this.inflight.get(batch.seq) ?? 0) - batch.values.count;
     if (left > 0) this.inflight.set(batch.seq, left);
     else this.inflight.delete(batch.seq);
   }
@@ -511,6 +522,18 @@ export class ServingSpool {
         // A lost cursor update only means duplicates after a restart; the next settle retries it.
       }
     }
+  }
+
+  /** A reused array with room for `records` value bounds (start, end) (grown when short). */
+  private scratchBounds(records: number): Uint32Array {
+    if (this.bounds.length < 2 * records) this.bounds = new Uint32Array(2 * records);
+    return this.bounds;
+  }
+
+  /** A reused array with room for `records` acceptance times. */
+  private scratchTimes(records: number): Float64Array {
+    if (this.times.length < records) this.times = new Float64Array(records);
+    return this.times;
   }
 
   private async readHandleFor(segment: Segment): Promise<FileHandle> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { decodeInferenceLog } from '@infergate/inference-log-schema';
 import type { InferenceLogEntry } from './inference-log.sink';
 import type { SpoolTransport } from './inference-log.writer';
+import { valuesOf, type ValueRun } from './value-run';
 import {
   SpooledLogPipeline,
   type SpooledLogPipelineOptions,
@@ -29,9 +30,9 @@ class FakeKafka implements SpoolTransport {
   readonly topics = new Map<string, number[]>();
   down = false;
   tooLarge = new Set<number>();
-  async send(topic: string, values: readonly Buffer[]): Promise<void> {
+  async send(topic: string, run: ValueRun): Promise<void> {
     if (this.down) throw new Error('broker down');
-    const ts = values.map((v) => decodeInferenceLog(v).requestTimestamp);
+    const ts = valuesOf(run).map((v) => decodeInferenceLog(v).requestTimestamp);
     if (ts.some((t) => this.tooLarge.has(t)))
       throw Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' });
     this.topics.set(topic, [...(this.topics.get(topic) ?? []), ...ts]);
@@ -91,7 +92,7 @@ describe('SpooledLogPipeline', () => {
     const sizes: number[] = [];
     const send = kafka.send.bind(kafka);
     kafka.send = async (topic, values) => {
-      sizes.push(values.length);
+      sizes.push(values.count);
       await send(topic, values);
     };
     const pipeline = await SpooledLogPipeline.open(kafka, { ...options, deliveryLingerMs: 300 }, {}, quiet);
@@ -128,7 +129,7 @@ describe('SpooledLogPipeline', () => {
       const second = await SpooledLogPipeline.open(
         kafka,
         options,
-        { acknowledged: (_s, l, r) => replayed.push(...l.map(() => r)) },
+        { acknowledged: (_s, l, r) => replayed.push(...Array.from(l, () => r)) },
         quiet,
       );
       second.enqueue(entry(60));

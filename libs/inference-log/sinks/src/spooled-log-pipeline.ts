@@ -48,7 +48,7 @@ export type SpoolDropReason = 'cap' | 'rejected' | 'io' | 'closed';
 export interface SpoolObserver {
   spooled?(serving: ServingRef, count: number): void;
   produced?(serving: ServingRef, count: number): void;
-  acknowledged?(serving: ServingRef, latenciesMs: readonly number[], replayed: boolean): void;
+  acknowledged?(serving: ServingRef, latenciesMs: Float64Array, replayed: boolean): void;
   failed?(serving: ServingRef, count: number, error: unknown): void;
   dropped?(serving: ServingRef, count: number, reason: SpoolDropReason): void;
   corrupt?(serving: ServingRef, regions: number, bytes: number): void;
@@ -402,22 +402,22 @@ export class SpooledLogPipeline implements InferenceLogWriter {
       state.inflight = read;
     }
     const batch = state.inflight;
-    this.observer.produced?.(spool, batch.values.length);
+    this.observer.produced?.(spool, batch.values.count);
     try {
       await this.transport.send(batch.topic, batch.values);
     } catch (error) {
       if (this.transport.isPermanent(error)) {
         state.inflight = undefined;
-        if (batch.values.length > 1) spool.splitIntoSingles(batch);
+        if (batch.values.count > 1) spool.splitIntoSingles(batch);
         else {
           spool.settle(batch);
           this.drop(spool, 1, 'rejected', error);
         }
         return 0;
       }
-      this.stats.failedAttempts += batch.values.length;
+      this.stats.failedAttempts += batch.values.count;
       this.stats.lastError = describeError(error);
-      this.observer.failed?.(spool, batch.values.length, error);
+      this.observer.failed?.(spool, batch.values.count, error);
       if (!state.failing) {
         state.failing = true;
         this.logger.warn(
@@ -436,15 +436,15 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     state.inflight = undefined;
     spool.settle(batch);
     const now = Date.now();
-    this.stats.sent += batch.values.length;
-    this.observer.acknowledged?.(
-      spool,
-      batch.acceptedAt.map((acceptedAt) => now - acceptedAt),
-      batch.replayed,
-    );
+    this.stats.sent += batch.values.count;
+    if (this.observer.acknowledged) {
+      const latencies = batch.acceptedAt; // the batch is done: its times become its latencies in place
+      for (let i = 0; i < latencies.length; i++) latencies[i] = now - latencies[i]!;
+      this.observer.acknowledged(spool, latencies, batch.replayed);
+    }
     this.report(spool);
     const linger = this.options.deliveryLingerMs ?? 0;
-    return linger > 0 && batch.values.length < this.options.batchRecords && !this.closed ? linger : 0;
+    return linger > 0 && batch.values.count < this.options.batchRecords && !this.closed ? linger : 0;
   }
 
   /** The current back-off, doubling the next one up to retryMaxMs. */
