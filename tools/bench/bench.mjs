@@ -30,6 +30,7 @@ import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBenchBroker } from './bench-kit.mjs';
 import { runWrk } from './wrk.mjs';
 
 const require = createRequire(import.meta.url);
@@ -243,22 +244,10 @@ async function main() {
   // Kafka: a dedicated broker so the benchmark never disturbs (or is disturbed by) the test broker.
   let brokers = option('kafka', '');
   if (!brokers && (only.has('d') || only.has('e') || only.has('f') || soak)) {
-    const env = {
-      ...process.env,
-      KAFKA_PORT: '19092',
-      KAFKA_CONTROLLER_PORT: '19093',
-      KAFKA_STATE_DIR: join(work, 'kafka'),
-    };
-    execFileSync('bash', ['tools/kafka/kafka.sh', 'start'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    cleanups.push(() =>
-      execFileSync('bash', ['tools/kafka/kafka.sh', 'stop'], { cwd: root, env, stdio: 'ignore' }),
-    );
-    brokers = '127.0.0.1:19092';
-    const pidFile = join(work, 'kafka', 'kafka.pid');
+    const broker = startBenchBroker(join(work, 'kafka'));
+    cleanups.push(broker.stop);
+    brokers = broker.brokers;
+    const { pidFile } = broker;
     brokerPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || null : null);
   }
 

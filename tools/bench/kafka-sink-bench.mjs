@@ -6,17 +6,11 @@
 //        [--records 200000] [--batch 500] [--body-bytes 200] [--untuned]
 // --untuned loads kafkajs before the sinks lib, so its kafkajs replacements (kafkajs-tuning.ts) stay out:
 // the before/after of that tuning.
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { option, root, startBenchBroker } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
-const root = resolve(fileURLToPath(import.meta.url), '../../..');
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const records = Number(option('records', '200000'));
 const batchSize = Number(option('batch', '500'));
 const bodyBytes = Number(option('body-bytes', '200'));
@@ -27,20 +21,9 @@ const { Kafka, logLevel } = require('kafkajs');
 let brokers = option('kafka', '');
 let stopBroker;
 if (!brokers) {
-  const env = {
-    ...process.env,
-    KAFKA_PORT: '19092',
-    KAFKA_CONTROLLER_PORT: '19093',
-    KAFKA_STATE_DIR: join(root, 'tmp/bench/kafka'),
-  };
-  execFileSync('bash', ['tools/kafka/kafka.sh', 'start'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  stopBroker = () =>
-    execFileSync('bash', ['tools/kafka/kafka.sh', 'stop'], { cwd: root, env, stdio: 'ignore' });
-  brokers = '127.0.0.1:19092';
+  const broker = startBenchBroker();
+  stopBroker = broker.stop;
+  brokers = broker.brokers;
 }
 
 const topic = `sink-bench-${Date.now()}`;

@@ -9,15 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { option, root, startBenchBroker } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
-const root = resolve(fileURLToPath(import.meta.url), '../../..');
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const rate = Number(option('rate', '20000'));
 const seconds = Number(option('seconds', '5'));
 const rounds = Number(option('rounds', '2'));
@@ -31,20 +26,9 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() ||
 let brokers = option('kafka', '');
 let stopBroker;
 if (!brokers) {
-  const env = {
-    ...process.env,
-    KAFKA_PORT: '19092',
-    KAFKA_CONTROLLER_PORT: '19093',
-    KAFKA_STATE_DIR: join(root, 'tmp/bench/kafka'),
-  };
-  execFileSync('bash', ['tools/kafka/kafka.sh', 'start'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  stopBroker = () =>
-    execFileSync('bash', ['tools/kafka/kafka.sh', 'stop'], { cwd: root, env, stdio: 'ignore' });
-  brokers = '127.0.0.1:19092';
+  const broker = startBenchBroker();
+  stopBroker = broker.stop;
+  brokers = broker.brokers;
 }
 
 const ticks = (file) => {

@@ -1,0 +1,36 @@
+// Pieces every benchmark script under tools/bench shares: the repository root, `--name value` options,
+// and the bench's own Kafka broker (127.0.0.1:19092, so a benchmark never disturbs the test broker on 9092).
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(fileURLToPath(import.meta.url), '../../..');
+
+/** The value after `--name` on the command line, or `fallback`. */
+export const option = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+
+/**
+ * Starts (or finds running) the bench broker with its state in `stateDir`, through the project's own
+ * tools/kafka/kafka.sh. Returns its bootstrap address and a function that stops it.
+ */
+export function startBenchBroker(stateDir = join(root, 'tmp/bench/kafka')) {
+  const env = {
+    ...process.env,
+    KAFKA_PORT: '19092',
+    KAFKA_CONTROLLER_PORT: '19093',
+    KAFKA_STATE_DIR: stateDir,
+  };
+  execFileSync('bash', ['tools/kafka/kafka.sh', 'start'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return {
+    brokers: '127.0.0.1:19092',
+    pidFile: join(stateDir, 'kafka.pid'),
+    stop: () => execFileSync('bash', ['tools/kafka/kafka.sh', 'stop'], { cwd: root, env, stdio: 'ignore' }),
+  };
+}
