@@ -8,12 +8,15 @@ import {
   KAFKAJS_TUNED_VERSION,
   produceRequestEncoder,
   type ProduceDeps,
+  RecordRun,
+  recordRunsSupported,
   recordEncoder,
   type RecordEncoder,
   requestFramer,
   type RequestFramer,
   type RecordFields,
 } from './kafkajs-tuning';
+import { valueRunOf } from './value-run';
 
 // The replacements must answer exactly what kafkajs' own modules answer. Jest loads kafkajs' originals
 // (its module registry bypasses the Node cache entries the tuning installs), so both can be compared here.
@@ -146,6 +149,91 @@ describe('kafkajs tuning', () => {
     } finally {
       now.mockRestore();
     }
+  });
+
+  it('encodes a RecordRun message to the bytes kafkajs writes for its records one by one', async () => {
+    type Produce = Parameters<typeof produceRequestEncoder>[0];
+    const originalProduce = jest.requireActual<Produce>('kafkajs/src/protocol/requests/produce/v3/request');
+    const Long = jest.requireActual<ProduceDeps['Long']>('kafkajs/src/utils/long');
+    const encode = produceRequestEncoder(originalProduce, {
+      Long,
+      encoderPrototype: Encoder.prototype,
+      record: recordEncoder(originalRecord, Encoder.prototype),
+      crc32c: originalCrc,
+    });
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_764_000_000_456);
+    try {
+      for (let i = 0; i < 100; i++) {
+        // Up to 300 records (offset deltas past 63 and 8191 take more varint bytes), values 0 B to ~20 kB.
+        const runs = Array.from({ length: 1 + next(3) }, () =>
+          Array.from({ length: 1 + next(i % 10 === 0 ? 9000 : 300) }, () =>
+            randomBytes(next(4) === 0 ? next(20000) : next(300)),
+          ),
+        );
+        const topicData = (asRun: boolean) =>
+          runs.map((values, p) => ({
+            topic: 'mnist-inf1',
+            partitions: [
+              {
+                partition: p,
+                messages: (asRun
+                  ? [{ key: null, value: new RecordRun(valueRunOf(values)) }]
+                  : values.map((value) => ({ key: null, value }))) as { timestamp?: unknown }[],
+              },
+            ],
+          }));
+        const args = { acks: -1, timeout: 30000 };
+        const expected = (
+          (await originalProduce({ ...args, topicData: topicData(false) }).encode()) as { buffer: Buffer }
+        ).buffer;
+        const actual = (
+          (await encode({ ...args, topicData: topicData(true) }).encode()) as { buffer: Buffer }
+        ).buffer;
+        expect([i, actual.equals(expected)]).toEqual([i, true]);
+      }
+    } finally {
+      now.mockRestore();
+    }
+    // A run's bytes may sit at an offset of a larger buffer (a spool read): only its bounds count.
+    const bytes = Buffer.from('..abcdef..');
+    const run = { bytes: bytes.subarray(2, 8), bounds: new Uint32Array([0, 2, 2, 6]), count: 2 };
+    const one = (messages: { timestamp?: unknown }[]) =>
+      encode({ acks: -1, timeout: 1, topicData: [{ topic: 't', partitions: [{ partition: 0, messages }] }] });
+    jest.spyOn(Date, 'now').mockReturnValue(5);
+    try {
+      const viaRun = (
+        (await one([{ key: null, value: new RecordRun(run) } as object]).encode()) as { buffer: Buffer }
+      ).buffer;
+      const perRecord = (
+        (await originalProduce({
+          acks: -1,
+          timeout: 1,
+          topicData: [
+            {
+              topic: 't',
+              partitions: [
+                {
+                  partition: 0,
+                  messages: [{ value: Buffer.from('ab') }, { value: Buffer.from('cdef') }] as object[] as {
+                    timestamp?: unknown;
+                  }[],
+                },
+              ],
+            },
+          ],
+        }).encode()) as { buffer: Buffer }
+      ).buffer;
+      expect(viaRun.equals(perRecord)).toBe(true);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('takes record runs only through the kafkajs it tuned (never under Jest, whose kafkajs is its own)', () => {
+    expect(recordRunsSupported(jest.requireActual<{ Kafka: unknown }>('kafkajs').Kafka)).toBe(false);
+    expect(recordRunsSupported(undefined)).toBe(false);
   });
 
   it('frames requests to the same bytes as kafkajs does', async () => {

@@ -1,6 +1,7 @@
 import Module from 'node:module';
 import { avroLongSize, writeAvroLong } from '@infergate/inference-log-schema';
 import { crc32c } from './crc32c';
+import type { ValueRun } from './value-run';
 
 /**
  * Four replacements for kafkajs 2.2.4 internals that cost the Kafka sink about half of its CPU per record:
@@ -18,13 +19,36 @@ import { crc32c } from './crc32c';
  *   Encoders, copying each produce request twice more (~4% of the gateway's CPU with logging on, by a perf
  *   profile); requestFramer writes the frame into one exactly sized buffer.
  *
+ * With the produce request encoder in place, a message whose value is a RecordRun stands for a whole run
+ * of records (KafkaSink.send: a spool batch), written straight from the run's bytes: no message object
+ * and no Buffer per record, which lived until Kafka acknowledged the batch and were most of what the log
+ * path made outlive the young generation (PROFILE_ALLOCATIONS=survivors, docs/benchmarks.md).
+ *
  * kafkajs binds these with `require` when its producer module loads, so they are put into Node's module
  * cache before that: this module does it when it is first imported, which is why it is the first export
  * of this lib and the gateway imports this lib before anything that loads kafkajs. It changes nothing
  * when kafkajs is another version or was loaded already (kafkajsTuning says why), and under Jest, whose
- * module registry bypasses Node's cache: answers and wire bytes are the same either way.
+ * module registry ignores writes to the cache: answers and wire bytes are the same either way.
  */
 export const KAFKAJS_TUNED_VERSION = '2.2.4';
+
+/**
+ * The value of a message that stands for a run of records (null keys, no headers, no timestamps: each
+ * record gets the request's time, as kafkajs gives a message without one). Only produce requests encoded
+ * here understand it (see recordRunsSupported); kafkajs' own encoder would not.
+ */
+export class RecordRun {
+  constructor(readonly values: ValueRun) {}
+}
+
+/** The run a partition's messages stand for, when they are one RecordRun message. */
+function recordRunOf(messages: readonly object[]): ValueRun | undefined {
+  if (messages.length !== 1) return undefined;
+  const { value, key, headers, timestamp } = messages[0] as RecordFields & { timestamp?: unknown };
+  return value instanceof RecordRun && key == null && headers === undefined && timestamp == null
+    ? value.values
+    : undefined;
+}
 
 /** A kafkajs message as the grouping sees it: opaque, handed to the partitioner. */
 type Message = object;
@@ -196,14 +220,60 @@ type PlannedRecord =
       readonly size: number;
     };
 
+/** A partition's record batch as planned: a record run, or records one by one. */
+type PlannedBatch = {
+  readonly count: number;
+  readonly recordBytes: number;
+  readonly firstTimestamp: unknown;
+  readonly maxTimestamp: unknown;
+} & (
+  | { readonly run: ValueRun; readonly records?: undefined }
+  | { readonly run?: undefined; readonly records: readonly PlannedRecord[] }
+);
+
+/**
+ * The body size of record `i` of a run (value of `valueLength` bytes): attributes, timestampDelta 0,
+ * offsetDelta i, key null, the value, no headers.
+ */
+function runRecordBody(i: number, valueLength: number): number {
+  return 1 + 1 + avroLongSize(i) + 1 + avroLongSize(valueLength) + valueLength + 1;
+}
+
+/** Writes a run's records (as writePlainRecord would write each) at buf[o...]; returns the end offset. */
+function writeRunRecords(buf: Buffer, o: number, run: ValueRun): number {
+  const source = Buffer.from(run.bytes.buffer, run.bytes.byteOffset, run.bytes.byteLength);
+  for (let i = 0; i < run.count; i++) {
+    const start = run.bounds[2 * i]!;
+    const end = run.bounds[2 * i + 1]!;
+    o = writeAvroLong(buf, o, runRecordBody(i, end - start));
+    buf[o++] = 0; // attributes
+    buf[o++] = 0; // timestampDelta 0 (zigzag)
+    o = writeAvroLong(buf, o, i); // offsetDelta
+    buf[o++] = 1; // key null: length -1 (zigzag)
+    o = writeAvroLong(buf, o, end - start);
+    o += source.copy(buf, o, start, end);
+    buf[o++] = 0; // no headers
+  }
+  return o;
+}
+
 function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
   const { acks, timeout, transactionalId = null, producerEpoch = 0, topicData } = args;
   const producerId = args.producerId === undefined ? deps.Long.fromValue(-1) : args.producerId;
   const { Long } = deps;
   // Records first (kafkajs' Record, i.e. recordEncoder), as kafkajs' partition encoder builds them.
   const batches = topicData.map(({ partitions }) =>
-    partitions.map(({ messages }) => {
+    partitions.map(({ messages }): PlannedBatch => {
       const dateNow = Date.now();
+      const run = recordRunOf(messages);
+      if (run !== undefined) {
+        let recordBytes = 0;
+        for (let i = 0; i < run.count; i++) {
+          const body = runRecordBody(i, run.bounds[2 * i + 1]! - run.bounds[2 * i]!);
+          recordBytes += avroLongSize(body) + body;
+        }
+        return { run, count: run.count, recordBytes, firstTimestamp: dateNow, maxTimestamp: dateNow };
+      }
       const timestamps = messages
         .map((m) => m.timestamp)
         .filter((t) => t != null)
@@ -229,7 +299,7 @@ function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
       });
       let recordBytes = 0;
       for (const r of records) recordBytes += r.bytes ? r.bytes.length : r.size;
-      return { records, recordBytes, firstTimestamp, maxTimestamp };
+      return { records, count: records.length, recordBytes, firstTimestamp, maxTimestamp };
     }),
   );
   // Sizes: request header fields, then per topic its name and partitions, per partition its batch.
@@ -260,7 +330,7 @@ function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
     o += buf.write(topic, o, 'utf8');
     o = buf.writeInt32BE(partitions.length, o);
     partitions.forEach(({ partition, firstSequence = 0 }, p) => {
-      const { records, recordBytes, firstTimestamp, maxTimestamp } = batches[t][p];
+      const { run, records, count, recordBytes, firstTimestamp, maxTimestamp } = batches[t][p];
       const batchLength = BATCH_OVERHEAD - 12 + recordBytes; // after firstOffset and the length itself
       o = buf.writeInt32BE(partition, o);
       o = buf.writeInt32BE(12 + batchLength, o); // the RecordBatch encoder's size()
@@ -272,15 +342,18 @@ function encodeProduce(args: ProduceArgs, deps: ProduceDeps): object {
       o += 4;
       const bodyStart = o;
       o = buf.writeInt16BE(transactionalId ? 16 : 0, o); // attributes: no compression, transactional bit
-      o = buf.writeInt32BE(records.length - 1, o); // lastOffsetDelta
+      o = buf.writeInt32BE(count - 1, o); // lastOffsetDelta
       int64(firstTimestamp);
       int64(maxTimestamp);
       int64(producerId);
       o = buf.writeInt16BE(producerEpoch, o);
       o = buf.writeInt32BE(firstSequence, o);
-      o = buf.writeInt32BE(records.length, o);
-      for (const r of records) {
-        o = r.bytes ? o + r.bytes.copy(buf, o) : writePlainRecord(buf, o, r.fields, r.body);
+      o = buf.writeInt32BE(count, o);
+      if (run !== undefined) o = writeRunRecords(buf, o, run);
+      else {
+        for (const r of records) {
+          o = r.bytes ? o + r.bytes.copy(buf, o) : writePlainRecord(buf, o, r.fields, r.body);
+        }
       }
       buf.writeUInt32BE(deps.crc32c(buf.subarray(bodyStart, o)), crcAt);
     });
@@ -335,6 +408,9 @@ export function kafkaCrc32c(buffer: Uint8Array): number {
   return crc32c(buffer);
 }
 
+/** The produce request encoder install() put into the module cache (record runs need it in use). */
+let installedProduce: unknown;
+
 function install(): string {
   const nodeRequire = Module.createRequire(__filename);
   let version: string;
@@ -374,17 +450,31 @@ function install(): string {
   const produceFile = nodeRequire.resolve('kafkajs/src/protocol/requests/produce/v3/request');
   const originalProduce = nodeRequire(produceFile) as (args: ProduceArgs) => ProduceRequest;
   const Long = nodeRequire('kafkajs/src/utils/long') as ProduceDeps['Long'];
-  put(
-    produceFile,
-    produceRequestEncoder(originalProduce, {
-      Long,
-      encoderPrototype: encoder.prototype,
-      record,
-      crc32c: kafkaCrc32c,
-    }),
-  );
+  installedProduce = produceRequestEncoder(originalProduce, {
+    Long,
+    encoderPrototype: encoder.prototype,
+    record,
+    crc32c: kafkaCrc32c,
+  });
+  put(produceFile, installedProduce);
   return `applied (kafkajs ${version}: linear partition grouping, records, produce requests and request frames written in place, slicing-by-8 CRC-32C)`;
 }
 
 /** What happened at load: "applied (...)" or "not applied: <why>"; the gateway logs it at start. */
 export const kafkajsTuning: string = install();
+
+/**
+ * True when `kafka` (the Kafka class the caller imported) belongs to a kafkajs whose produce requests are
+ * encoded here, so that they take RecordRun messages. False when the tuning was not applied, and under
+ * Jest: its module registry answers `require.cache` reads with its own modules and ignores the writes,
+ * so kafkajs there keeps its own produce encoder.
+ */
+export function recordRunsSupported(kafka: unknown): boolean {
+  if (installedProduce === undefined) return false;
+  const nodeRequire = Module.createRequire(__filename);
+  const cached = (request: string): unknown => nodeRequire.cache[nodeRequire.resolve(request)]?.exports;
+  const loaded = cached('kafkajs') as { Kafka?: unknown } | undefined;
+  return (
+    loaded?.Kafka === kafka && cached('kafkajs/src/protocol/requests/produce/v3/request') === installedProduce
+  );
+}

@@ -1,5 +1,5 @@
 import type { PartitionerArgs, PartitionMetadata } from 'kafkajs';
-import { roundRobinPartitioner } from './partitioner';
+import { roundRobinPartitioner, SEND_BATCH } from './partitioner';
 
 // kafkajs' own default partitioner, its random start made the same as the one given to ours.
 // (Jest lets a mock factory use only `mock`-named variables; it runs when kafkajs requires the module.)
@@ -43,5 +43,31 @@ describe('roundRobinPartitioner', () => {
     expect(picks.map(([a]) => a)).toEqual(picks.map(([, b]) => b));
     // The run exercised the round robin (not only keys).
     expect(new Set(picks.map(([a]) => a)).size).toBeGreaterThan(3);
+  });
+
+  it('gives the messages of one send batch one partition, one turn per batch', () => {
+    const ours = roundRobinPartitioner(() => 0)();
+    const plain = roundRobinPartitioner(() => 0)();
+    const partitionMetadata = metadata([1, 2, 3]);
+    const pick = (batch: number | undefined, topic = 't') =>
+      ours({ topic, partitionMetadata, message: { key: null, value: 'v', [SEND_BATCH]: batch } as never });
+    // Three batches of four, then one untagged message: the turns of four plain messages.
+    const picks = [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3].map((b) => pick(b));
+    expect(picks).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 0]);
+    expect(pick(undefined)).toBe(1);
+    // The same batch number on another topic is that topic's own turn.
+    expect(pick(3, 'u')).toBe(1);
+    const turns = Array.from({ length: 5 }, () =>
+      plain({ topic: 't', partitionMetadata, message: { key: null, value: 'v' } }),
+    );
+    expect(turns).toEqual([1, 2, 0, 1, 2]);
+    // A batch tag never overrides a key or an explicit partition.
+    expect(
+      ours({
+        topic: 't',
+        partitionMetadata,
+        message: { partition: 2, value: 'v', [SEND_BATCH]: 3 } as never,
+      }),
+    ).toBe(2);
   });
 });
