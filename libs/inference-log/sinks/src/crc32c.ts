@@ -6,7 +6,13 @@ import path from 'node:path';
 // one; this file's slicing-by-8 (eight table lookups per 8 bytes, about 3x the byte-wise loop in V8) is the
 // fallback, and computes short inputs, for which the call into the addon costs more than the loop.
 
-interface NativeCrc32c {
+/** The spool's whole-buffer frame checksums (see spool-record.ts, which has the JavaScript equivalents). */
+export interface NativeFrameChecksums {
+  sealFrames(bytes: Uint8Array, start: number, end: number): number;
+  verifiedFramesEnd(bytes: Uint8Array, from: number, end: number, maxFrames: number): number;
+}
+
+interface NativeCrc32c extends NativeFrameChecksums {
   crc32c(bytes: Uint8Array, start: number, end: number): number;
   readonly hardware: boolean;
 }
@@ -19,13 +25,19 @@ function loadNative(): NativeCrc32c | null {
   try {
     const module = { exports: {} as NativeCrc32c };
     process.dlopen(module, NATIVE_CRC32C_FILE);
-    return typeof module.exports.crc32c === 'function' ? module.exports : null;
+    const { crc32c, sealFrames, verifiedFramesEnd } = module.exports;
+    return [crc32c, sealFrames, verifiedFramesEnd].every((f) => typeof f === 'function')
+      ? module.exports
+      : null;
   } catch {
     return null;
   }
 }
 
 const native = loadNative();
+
+/** The addon's frame checksums, or null when the addon did not load (spool-record.ts then uses its own). */
+export const nativeFrameChecksums: NativeFrameChecksums | null = native;
 
 /** For logs and tests: which implementation computes inputs of NATIVE_MIN_BYTES and more. */
 export function describeCrc32c(): string {

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServingSpool, type SpoolBatch } from './serving-spool';
-import { encodeFrame } from './spool-record';
+import { encodeFrame, FRAME_HEADER_BYTES } from './spool-record';
 import { valuesOf } from './value-run';
 
 describe('ServingSpool cursor persistence', () => {
@@ -143,6 +144,31 @@ describe('ServingSpool batches', () => {
     const read = await batches(spool, 1000, 1 << 24);
     expect(read.flatMap((b) => b.acceptedAt)).toEqual(Array.from({ length: 150 }, (_, i) => i));
     expect(read.flatMap((b) => b.values)).toEqual(Array.from({ length: 150 }, (_, i) => value(i).toString()));
+    await spool.close();
+  });
+
+  it('replays a segment whose frames mix the format written now with the older one (zlib CRC-32)', async () => {
+    // Versions of the seventh to ninth sessions wrote format 2; a spool they left is read after an upgrade.
+    const older = (i: number) => {
+      const frame = encodeFrame('topic-a', 300 + i, Buffer.from(`v${i}`));
+      frame[FRAME_HEADER_BYTES] = 2;
+      frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
+      return frame;
+    };
+    const frames = Array.from({ length: 12 }, (_, i) =>
+      i % 4 === 1 || i === 11 ? older(i) : encodeFrame('topic-a', 300 + i, Buffer.from(`v${i}`)),
+    );
+    writeFileSync(join(dir, '0000000000000001.seg'), Buffer.concat(frames));
+    const { spool, corruption } = await ServingSpool.open(dir, 7, 'mnist', {
+      segmentBytes: 1 << 20,
+      fsync: 'never',
+    });
+    expect(corruption).toEqual({ regions: 0, bytes: 0 });
+    expect(spool.depth).toBe(12);
+    const read = await batches(spool, 5, 1 << 20);
+    expect(read.flatMap((b) => b.values)).toEqual(Array.from({ length: 12 }, (_, i) => `v${i}`));
+    expect(read.flatMap((b) => b.acceptedAt)).toEqual(Array.from({ length: 12 }, (_, i) => 300 + i));
+    expect(read.map((b) => b.values.length)).toEqual([5, 5, 2]);
     await spool.close();
   });
 });
