@@ -4,7 +4,7 @@
 // calling thread (KafkaSink) or on its own thread (ThreadedKafkaSink). Prints, per record, the CPU of the
 // calling thread (the gateway's event loop) and of the whole process, for each mode, alternated, in one run.
 // Usage: node tools/scripts/build.mjs && node tools/bench/log-path-bench.mjs [--kafka host:port]
-//        [--rate 20000] [--seconds 5] [--rounds 2] [--modes main,thread] [--batch 500] [--linger 25]
+//        [--rate 20000] [--seconds 5] [--rounds 2] [--modes main,thread] [--batch 10000] [--linger 100]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,8 +17,8 @@ const rate = Number(option('rate', '20000'));
 const seconds = Number(option('seconds', '5'));
 const rounds = Number(option('rounds', '2'));
 const modes = option('modes', 'main,thread').split(',');
-const batchRecords = Number(option('batch', '500'));
-const lingerMs = Number(option('linger', '25'));
+const batchRecords = Number(option('batch', '10000'));
+const lingerMs = Number(option('linger', '100'));
 const sinks = require(join(root, 'dist/libs/inference-log/sinks/src'));
 const { Kafka, logLevel } = require('kafkajs');
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);

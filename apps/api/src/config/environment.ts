@@ -72,7 +72,7 @@ export class Environment {
   @IsIn(['own', 'node']) HTTP_LANE_PARSER: 'own' | 'node' = 'own';
 
   @Type(() => Number) @IsInt() @Min(1) LOG_QUEUE_CAPACITY = 100_000;
-  @Type(() => Number) @IsInt() @Min(1) @Max(10_000) LOG_BATCH_SIZE = 500;
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000) LOG_BATCH_SIZE = 10_000;
   @Type(() => Number) @IsInt() @Min(0) LOG_LINGER_MS = 5;
   @Type(() => Boolean) @IsBoolean() LOG_FSYNC = false;
 
@@ -90,9 +90,10 @@ export class Environment {
   /**
    * After a Kafka produce that took everything the spool had, the next one waits this long to gather
    * records: fewer, larger produce requests under load. Records are on disk meanwhile; only their
-   * arrival in Kafka waits. A backlog (full batches) goes out without waiting.
+   * arrival in Kafka waits. A backlog (full batches) goes out without waiting. With LOG_BATCH_SIZE at
+   * 10 000, LOG_BATCH_BYTES is what fills a batch (~3 800 small records); measured in docs/benchmarks.md.
    */
-  @Type(() => Number) @IsInt() @Min(0) @Max(1000) SPOOL_DELIVERY_LINGER_MS = 25;
+  @Type(() => Number) @IsInt() @Min(0) @Max(1000) SPOOL_DELIVERY_LINGER_MS = 100;
   /** Bytes per Kafka produce request at most; the broker's default message.max.bytes is 1 MiB. */
   @Type(() => Number) @IsInt() @Min(1024) LOG_BATCH_BYTES = 900_000;
   @IsIn(['log', 'warn', 'error']) LOG_LEVEL: 'log' | 'warn' | 'error' = 'log';

@@ -68,7 +68,7 @@ describe('loadConfig', () => {
       maxBytes: 1024 * 1024 * 1024,
       atCap: 'drop-oldest',
       segmentBytes: 16 * 1024 * 1024,
-      deliveryLingerMs: 25,
+      deliveryLingerMs: 100,
     });
     expect(() => loadConfig({ SPOOL_AT_CAP: 'block', SPOOL_FLUSH_MS: '-1' })).toThrow(
       /SPOOL_AT_CAP="block"[\s\S]*SPOOL_FLUSH_MS="-1"|SPOOL_FLUSH_MS="-1"[\s\S]*SPOOL_AT_CAP="block"/,
