@@ -109,6 +109,33 @@ describe('SpooledLogPipeline', () => {
     await pipeline.close();
   });
 
+  it('with a delivery linger, sends a backlog cut into batches by bytes or segments without waiting', async () => {
+    const kafka = new FakeKafka();
+    const sizes: number[] = [];
+    const send = kafka.send.bind(kafka);
+    kafka.send = async (topic, values) => {
+      sizes.push(values.count);
+      await send(topic, values);
+    };
+    // ~230-byte frames: 2 000 bytes hold 8 of them, far below batchRecords; a 10 s linger after each
+    // of those batches would take minutes.
+    const pipeline = await SpooledLogPipeline.open(
+      kafka,
+      { ...options, batchRecords: 10_000, batchBytes: 2000, deliveryLingerMs: 10_000 },
+      {},
+      quiet,
+    );
+    for (let i = 0; i < 60; i++) pipeline.enqueue(entry(i));
+    // (drained() would wait out the linger after the last batch; the records' arrival is what counts.)
+    const started = Date.now();
+    while ((kafka.topics.get('t1')?.length ?? 0) < 60 && Date.now() - started < 3000)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(kafka.topics.get('t1')).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(sizes.length).toBeGreaterThan(7);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(9);
+    await pipeline.close(50);
+  });
+
   it.each(['batch', 'interval', 'never'] as const)(
     'keeps records while the broker is down and replays them after a restart, in order (fsync %s)',
     async (fsync) => {

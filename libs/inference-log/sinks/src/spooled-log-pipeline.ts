@@ -60,6 +60,8 @@ interface ServingState {
   readonly spool: ServingSpool;
   delivering: boolean;
   inflight: SpoolBatch | undefined;
+  /** The in-flight batch took everything written to the spool when it was read (no backlog behind it). */
+  drained: boolean;
   failing: boolean;
   /** The pause before the next attempt after a failure (doubles up to retryMaxMs; reset by a success). */
   backoff: number;
@@ -332,6 +334,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
             spool,
             delivering: false,
             inflight: undefined,
+            drained: false,
             failing: false,
             backoff: this.options.retryMinMs,
             wake: undefined,
@@ -400,6 +403,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
         return 0;
       }
       state.inflight = read;
+      state.drained = !spool.readable;
     }
     const batch = state.inflight;
     this.observer.produced?.(spool, batch.values.count);
@@ -444,7 +448,8 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     }
     this.report(spool);
     const linger = this.options.deliveryLingerMs ?? 0;
-    return linger > 0 && batch.values.count < this.options.batchRecords && !this.closed ? linger : 0;
+    // A batch cut short by LOG_BATCH_SIZE, LOG_BATCH_BYTES or a segment's end has more behind it: no wait.
+    return linger > 0 && state.drained && !this.closed ? linger : 0;
   }
 
   /** The current back-off, doubling the next one up to retryMaxMs. */
