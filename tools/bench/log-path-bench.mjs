@@ -5,6 +5,7 @@
 // calling thread (the gateway's event loop) and of the whole process, for each mode, alternated, in one run.
 // Usage: node tools/scripts/build.mjs && node tools/bench/log-path-bench.mjs [--kafka host:port]
 //        [--rate 20000] [--seconds 5] [--rounds 2] [--modes main,thread] [--batch 10000] [--linger 100]
+//        [--body-bytes N (request and response bodies of ~N bytes instead of the echo cells' 77; ~6000 is MNIST's)]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -49,8 +50,14 @@ const brokerTicks = () => {
 const mainTicks = () => ticks(`/proc/self/task/${process.pid}/stat`);
 const processTicks = () => ticks('/proc/self/stat');
 
-// The echo cells' record: a 77-byte TF Serving body answered unchanged.
-const body = Buffer.from('{"signature_name":"serving_default","instances":[[1.0,2.0,3.0,4.0,5.0,6.0,7.0]]}');
+// The echo cells' record: a 77-byte TF Serving body answered unchanged (or, with --body-bytes, one of about
+// that size: large records make LOG_BATCH_BYTES, not LOG_BATCH_SIZE, what cuts the batches).
+const bodyBytes = Number(option('body-bytes', '0'));
+const body = Buffer.from(
+  bodyBytes > 0
+    ? `{"signature_name":"serving_default","instances":[[${Array.from({ length: Math.ceil(bodyBytes / 6) }, (_, i) => (i % 97) / 100 + 0.01).join(',')}]]}`
+    : '{"signature_name":"serving_default","instances":[[1.0,2.0,3.0,4.0,5.0,6.0,7.0]]}',
+);
 async function run(mode, round) {
   const topic = `log-path-bench-${mode}-${round}-${Date.now()}`;
   const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
@@ -144,7 +151,9 @@ try {
 } finally {
   stopBroker?.();
 }
-console.log(`\nlog path at ${rate} records/s for ${seconds} s (spool + Kafka, acks=all), CPU µs per record:`);
+console.log(
+  `\nlog path at ${rate} records/s for ${seconds} s, ${body.length}-byte bodies (spool + Kafka, acks=all), CPU µs per record:`,
+);
 console.log(
   '| producer | round | records | s | calling thread µs/record | process µs/record | broker µs/record | dropped |',
 );
