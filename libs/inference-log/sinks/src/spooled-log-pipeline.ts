@@ -25,8 +25,8 @@ export interface SpooledLogPipelineOptions {
   readonly atCap: SpoolCapPolicy;
   readonly segmentBytes: number;
   /**
-   * After a produce that drained the spool (a batch below batchRecords), wait this long before reading
-   * the next one, so that under load records go out in fewer, larger produce requests instead of one per
+   * After a produce whose batch took everything the spool had on disk, wait this long before reading
+   * the next one (a batch cut by batchRecords, batchBytes or a segment's end is followed at once), so that under load records go out in fewer, larger produce requests instead of one per
    * flush. Records are durable meanwhile; only their arrival in Kafka waits. Default 0.
    */
   readonly deliveryLingerMs?: number;
