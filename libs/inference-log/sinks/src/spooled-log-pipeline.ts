@@ -26,8 +26,9 @@ export interface SpooledLogPipelineOptions {
   readonly segmentBytes: number;
   /**
    * After a produce whose batch took everything the spool had on disk, wait this long before reading
-   * the next one (a batch cut by batchRecords, batchBytes or a segment's end is followed at once), so that under load records go out in fewer, larger produce requests instead of one per
-   * flush. Records are durable meanwhile; only their arrival in Kafka waits. Default 0.
+   * the next one (a batch cut by batchRecords, batchBytes or a segment's end is followed at once), so
+   * that under load records go out in fewer, larger produce requests instead of one per flush. Records
+   * are durable meanwhile; only their arrival in Kafka waits. Default 0.
    */
   readonly deliveryLingerMs?: number;
   /** Records and bytes per Kafka produce request at most (the broker's message.max.bytes is 1 MiB). */
