@@ -172,3 +172,60 @@ describe('ServingSpool batches', () => {
     await spool.close();
   });
 });
+
+describe('ServingSpool retries and the cap', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'spool-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function spoolOf(...segments: string[][]): Promise<ServingSpool> {
+    const { spool } = await ServingSpool.open(dir, 3, 'mnist', { segmentBytes: 1 << 20, fsync: 'never' });
+    for (const records of segments) {
+      for (const r of records) spool.append(encodeFrame('topic-a', Date.now(), Buffer.from(r)));
+      await spool.flush();
+      await spool.seal();
+    }
+    return spool;
+  }
+  async function readBatch(spool: ServingSpool, maxRecords = 100): Promise<SpoolBatch> {
+    const batch = await spool.read(maxRecords, 1 << 20);
+    if (!batch || !('values' in batch)) throw new Error('expected a batch');
+    return batch;
+  }
+  const texts = (batch: SpoolBatch) => valuesOf(batch.values).map(String);
+
+  it('reads an unread batch again from its first record, then what was appended after it', async () => {
+    const spool = await spoolOf(['a0', 'a1']);
+    const first = await readBatch(spool);
+    spool.append(encodeFrame('topic-a', Date.now(), Buffer.from('a2')));
+    await spool.flush();
+    expect(spool.unread(first)).toBe(true);
+    expect(spool.depth).toBe(3);
+    expect(texts(await readBatch(spool))).toEqual(['a0', 'a1']); // the first segment, sealed
+    expect(texts(await readBatch(spool))).toEqual(['a2']);
+    expect(await spool.read(100, 1 << 20)).toBeNull();
+  });
+
+  it('answers false for an unread batch whose segment the cap dropped while it was in flight', async () => {
+    const spool = await spoolOf(['a0', 'a1'], ['b0']);
+    const inFlight = await readBatch(spool);
+    // Records in flight are left out of the count: delivered, or counted by whoever unreads them.
+    expect(await spool.dropOldest()).toMatchObject({ records: 0 });
+    expect(spool.unread(inFlight)).toBe(false);
+    expect(texts(await readBatch(spool))).toEqual(['b0']);
+  });
+
+  it('reads on from the next segment when the cap drops the one being read, instead of its records', async () => {
+    const spool = await spoolOf(['a0', 'a1'], ['b0', 'b1']);
+    const reading = spool.read(100, 1 << 20);
+    // drop-oldest runs while the read waits for the file.
+    const dropped = await spool.dropOldest();
+    expect(dropped).toMatchObject({ records: 2 });
+    const batch = await reading;
+    if (!batch || !('values' in batch)) throw new Error('expected a batch');
+    expect(texts(batch)).toEqual(['b0', 'b1']);
+    expect(batch.start).toBe(0);
+    spool.settle(batch);
+    expect(spool.depth).toBe(0);
+  });
+});

@@ -302,9 +302,13 @@ export class ServingSpool {
         buf = await readAt(handle, this.readPos.offset, Math.min(available, first.needed));
         first = parseFrame(buf, 0);
       }
+      // Dropped at the cap (drop-oldest) while we read it: its records were counted with it, and the read
+      // position moved on to the next segment.
+      if (!this.segments.includes(segment)) continue;
       if (first.kind !== 'record') {
         // Damaged region (torn tail after a crash, or a flipped bit): skip to the next valid frame.
         const rest = await readAt(handle, this.readPos.offset, available);
+        if (!this.segments.includes(segment)) continue;
         const next = resync(rest, 1);
         const skipped = next < 0 ? rest.length : next;
         this.readPos = { seq: segment.seq, offset: this.readPos.offset + skipped };
@@ -353,6 +357,20 @@ export class ServingSpool {
       this.inflight.set(segment.seq, (this.inflight.get(segment.seq) ?? 0) + count);
       return batch;
     }
+  }
+
+  /**
+   * Puts a batch back (its produce failed and will be retried): the next read starts at its first record
+   * again, so that nothing of it stays in memory while delivery backs off. A read after appends may take
+   * more records than the batch held; the order is the same. Returns false when the batch's segment was
+   * dropped at the cap (drop-oldest) while it was in flight: its records are gone, for the caller to count.
+   */
+  unread(batch: SpoolBatch): boolean {
+    this.releaseInflight(batch);
+    if (!this.segments.some((s) => s.seq === batch.seq)) return false;
+    const start = { seq: batch.seq, offset: batch.start };
+    if (before(start, this.readPos)) this.readPos = start;
+    return true;
   }
 
   /** Re-reads the batch's records one at a time (Kafka refused the batch as a whole). */

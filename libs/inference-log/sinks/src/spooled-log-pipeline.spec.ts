@@ -198,6 +198,34 @@ describe('SpooledLogPipeline', () => {
     await second.close();
   });
 
+  it('while Kafka is down, reads a failed batch again for each attempt instead of holding it, and delivers every record once, in order', async () => {
+    const runs: ValueRun[] = [];
+    const kafka = new (class extends FakeKafka {
+      override async send(topic: string, run: ValueRun): Promise<void> {
+        runs.push(run);
+        return super.send(topic, run);
+      }
+    })();
+    kafka.down = true;
+    const pipeline = await SpooledLogPipeline.open(kafka, options, {}, quiet);
+    for (let i = 0; i < 5; i++) pipeline.enqueue(entry(i));
+    for (let t = 0; t < 2000 && runs.length < 4; t++) await new Promise((r) => setTimeout(r, 1));
+    // Each attempt produced a batch read from the spool again, not the failed one kept in memory.
+    expect(runs.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(runs).size).toBe(runs.length);
+    for (const run of runs) {
+      expect(valuesOf(run).map((v) => decodeInferenceLog(v).requestTimestamp)).toEqual([0, 1, 2, 3, 4]);
+    }
+    // Records that arrive during the outage join the batch read after it.
+    for (let i = 5; i < 12; i++) pipeline.enqueue(entry(i));
+    kafka.down = false;
+    await pipeline.drained();
+    expect(kafka.topics.get('t1')).toEqual([...Array(12).keys()]);
+    expect(pipeline.snapshot()).toMatchObject({ queued: 12, sent: 12, dropped: 0, depth: 0 });
+    expect(pipeline.snapshot().failedAttempts).toBeGreaterThanOrEqual(20);
+    await pipeline.close();
+  });
+
   it.each(['refuse-new', 'drop-oldest'] as const)(
     'at the cap (%s) drops and counts, and loses nothing else',
     async (atCap) => {

@@ -6,7 +6,7 @@ import { describeError } from './describe-error';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
 import type { InferenceLogWriter, SpoolTransport } from './inference-log.writer';
 import type { LogPipelineLogger, LogPipelineStats } from './log-pipeline';
-import { ServingSpool, type SpoolBatch, type SpoolFsync } from './serving-spool';
+import { ServingSpool, type SpoolFsync } from './serving-spool';
 import { encodeFrame, encodeFrameWith, frameLength, type ValueWriter } from './spool-record';
 
 export type SpoolCapPolicy = 'refuse-new' | 'drop-oldest';
@@ -60,8 +60,7 @@ export interface SpoolObserver {
 interface ServingState {
   readonly spool: ServingSpool;
   delivering: boolean;
-  inflight: SpoolBatch | undefined;
-  /** The in-flight batch took everything written to the spool when it was read (no backlog behind it). */
+  /** The last batch read took everything written to the spool (no backlog behind it). */
   drained: boolean;
   failing: boolean;
   /** The pause before the next attempt after a failure (doubles up to retryMaxMs; reset by a success). */
@@ -334,7 +333,6 @@ export class SpooledLogPipeline implements InferenceLogWriter {
           const state: ServingState = {
             spool,
             delivering: false,
-            inflight: undefined,
             drained: false,
             failing: false,
             backoff: this.options.retryMinMs,
@@ -379,40 +377,36 @@ export class SpooledLogPipeline implements InferenceLogWriter {
   }
 
   /**
-   * Reads the next batch (unless one is in flight) and produces it. Returns how long to pause before the
-   * next step (0: none; a back-off after a failure, or the linger after a batch that drained the spool),
-   * or -1 when the spool has nothing more to read.
+   * Reads the next batch and produces it. Returns how long to pause before the next step (0: none; a
+   * back-off after a failure, or the linger after a batch that drained the spool), or -1 when the spool
+   * has nothing more to read. No batch outlives its step: a failed one goes back to the spool and is read
+   * again after the back-off.
    */
   private async deliverStep(state: ServingState): Promise<number> {
     const { spool } = state;
-    if (!state.inflight) {
-      let read: Awaited<ReturnType<ServingSpool['read']>>;
-      try {
-        read = await spool.read(this.options.batchRecords, this.options.batchBytes);
-      } catch (error) {
-        this.logger.warn(
-          `inference log spool of serving ${spool.servingName} unreadable, retrying: ${describeError(error)}`,
-        );
-        return this.backOff(state);
-      }
-      if (read === null) return -1;
-      if ('corruption' in read) {
-        this.observer.corrupt?.(spool, read.corruption.regions, read.corruption.bytes);
-        this.logger.warn(
-          `inference log spool of serving ${spool.servingName}: skipped a damaged region of ${read.corruption.bytes} bytes`,
-        );
-        return 0;
-      }
-      state.inflight = read;
-      state.drained = !spool.readable;
+    let batch: Awaited<ReturnType<ServingSpool['read']>>;
+    try {
+      batch = await spool.read(this.options.batchRecords, this.options.batchBytes);
+    } catch (error) {
+      this.logger.warn(
+        `inference log spool of serving ${spool.servingName} unreadable, retrying: ${describeError(error)}`,
+      );
+      return this.backOff(state);
     }
-    const batch = state.inflight;
+    if (batch === null) return -1;
+    if ('corruption' in batch) {
+      this.observer.corrupt?.(spool, batch.corruption.regions, batch.corruption.bytes);
+      this.logger.warn(
+        `inference log spool of serving ${spool.servingName}: skipped a damaged region of ${batch.corruption.bytes} bytes`,
+      );
+      return 0;
+    }
+    state.drained = !spool.readable;
     this.observer.produced?.(spool, batch.values.count);
     try {
       await this.transport.send(batch.topic, batch.values);
     } catch (error) {
       if (this.transport.isPermanent(error)) {
-        state.inflight = undefined;
         if (batch.values.count > 1) spool.splitIntoSingles(batch);
         else {
           spool.settle(batch);
@@ -423,6 +417,10 @@ export class SpooledLogPipeline implements InferenceLogWriter {
       this.stats.failedAttempts += batch.values.count;
       this.stats.lastError = describeError(error);
       this.observer.failed?.(spool, batch.values.count, error);
+      // Read again after the back-off: a serving whose broker is down holds no batch (up to
+      // LOG_BATCH_BYTES) in memory meanwhile, however many servings are waiting. Records whose segment the
+      // cap dropped while they were in flight are counted with it (dropOldest left them to this attempt).
+      if (!spool.unread(batch)) this.drop(spool, batch.values.count, 'cap');
       if (!state.failing) {
         state.failing = true;
         this.logger.warn(
@@ -438,7 +436,6 @@ export class SpooledLogPipeline implements InferenceLogWriter {
       );
     }
     state.backoff = this.options.retryMinMs;
-    state.inflight = undefined;
     spool.settle(batch);
     const now = Date.now();
     this.stats.sent += batch.values.count;
