@@ -229,3 +229,62 @@ describe('ServingSpool retries and the cap', () => {
     expect(spool.depth).toBe(0);
   });
 });
+
+describe('ServingSpool bytes and the shared tally', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'spool-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** What `bytes` stands for, counted from the spool's state: the write buffer plus every segment held. */
+  function recount(spool: ServingSpool): number {
+    const internals = spool as unknown as { pendingBytes: number; segments: { bytes: number }[] };
+    return internals.segments.reduce((n, s) => n + s.bytes, internals.pendingBytes);
+  }
+  const frame = (text: string) => encodeFrame('topic-a', Date.now(), Buffer.from(text));
+
+  it('keeps bytes and a tally shared by two spools equal to what they hold, through every change', async () => {
+    const tally = { bytes: 0 };
+    const options = { segmentBytes: 64, fsync: 'never' as const };
+    const a = (await ServingSpool.open(join(dir, '1'), 1, 'a', options, tally)).spool;
+    const b = (await ServingSpool.open(join(dir, '2'), 2, 'b', options, tally)).spool;
+    const check = () => {
+      expect(a.bytes).toBe(recount(a));
+      expect(b.bytes).toBe(recount(b));
+      expect(tally.bytes).toBe(a.bytes + b.bytes);
+    };
+
+    // Buffered, then written: each flush of more than segmentBytes seals its segment.
+    for (let i = 0; i < 3; i++) a.append(frame(`a${i} ${'x'.repeat(40)}`));
+    b.appendFrame('topic-b', Date.now(), 3, (text: string, buf, at) => buf.write(text, at, 'latin1'), 'b-0');
+    check();
+    expect(tally.bytes).toBeGreaterThan(0);
+    await a.flush();
+    for (let i = 3; i < 6; i++) a.append(frame(`a${i} ${'x'.repeat(40)}`));
+    await a.flush();
+    await b.flush();
+    check();
+    const held = a.bytes;
+
+    // Acknowledged: sealed segments the cursor passed are deleted.
+    const batch = await a.read(3, 1 << 20);
+    if (!batch || !('values' in batch)) throw new Error('expected a batch');
+    a.settle(batch);
+    check();
+    expect(a.bytes).toBeLessThan(held);
+
+    // The cap: the oldest sealed segment goes.
+    await a.seal();
+    expect(await a.dropOldest()).not.toBeNull();
+    check();
+    expect(a.bytes).toBe(0);
+    await a.close();
+    await b.close();
+
+    // Reopened, a spool adds what it found on disk to a new tally.
+    const again = { bytes: 0 };
+    const reopened = (await ServingSpool.open(join(dir, '2'), 2, 'b', options, again)).spool;
+    expect(again.bytes).toBe(b.bytes);
+    expect(reopened.bytes).toBe(recount(reopened));
+    await reopened.close();
+  });
+});

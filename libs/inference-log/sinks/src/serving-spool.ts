@@ -19,6 +19,11 @@ import type { ValueRun } from './value-run';
 
 export type SpoolFsync = 'batch' | 'interval' | 'never';
 
+/** Bytes held by several spools, kept up to date by each of them (see `ServingSpool.open`). */
+export interface SpoolByteTally {
+  bytes: number;
+}
+
 export interface ServingSpoolOptions {
   /** A segment is sealed once it holds this many bytes; fully acknowledged sealed segments are deleted. */
   readonly segmentBytes: number;
@@ -104,7 +109,9 @@ export class ServingSpool {
   private lastFlushBytes = 0;
   private flushChain: Promise<void> = Promise.resolve();
   private writingRecords = 0;
-  private writingBytes = 0;
+  /** `bytes`, kept as it changes: the pipeline's cap check reads it (through the tally) per record. */
+  private total = 0;
+  private tally: SpoolByteTally | undefined;
   private cursorWrite: Promise<void> | undefined;
   private cursorDirty = false;
   private cursorTimer: NodeJS.Timeout | undefined;
@@ -123,12 +130,16 @@ export class ServingSpool {
     private readonly options: ServingSpoolOptions,
   ) {}
 
-  /** Opens (or creates) a serving's spool, scanning what an earlier process left behind. */
+  /**
+   * Opens (or creates) a serving's spool, scanning what an earlier process left behind. With a tally, the
+   * spool adds its `bytes` to it once open and every change after that.
+   */
   static async open(
     directory: string,
     servingId: number,
     servingName: string,
     options: ServingSpoolOptions,
+    tally?: SpoolByteTally,
   ): Promise<{ spool: ServingSpool; corruption: SpoolCorruption }> {
     mkdirSync(directory, { recursive: true });
     const spool = new ServingSpool(servingId, servingName, directory, options);
@@ -160,6 +171,7 @@ export class ServingSpool {
         settled: 0,
         previousRun: true,
       });
+      spool.total += data.length;
     }
     const first = spool.segments[0];
     if (first) {
@@ -172,6 +184,10 @@ export class ServingSpool {
     }
     spool.nextSeq = Math.max(seqs.at(-1) ?? 0, cursor?.seq ?? 0) + 1;
     if (!first) spool.cursor = spool.readPos = { seq: spool.nextSeq, offset: 0 };
+    if (tally) {
+      spool.tally = tally;
+      tally.bytes += spool.total;
+    }
     return { spool, corruption: { regions, bytes } };
   }
 
@@ -184,9 +200,7 @@ export class ServingSpool {
 
   /** Bytes the spool holds on disk plus the in-memory buffer. */
   get bytes(): number {
-    let n = this.pendingBytes + this.writingBytes;
-    for (const s of this.segments) n += s.bytes;
-    return n;
+    return this.total;
   }
 
   get bufferedBytes(): number {
@@ -204,6 +218,7 @@ export class ServingSpool {
     frame.copy(this.room(frame.length), this.pendingBytes);
     this.pendingBytes += frame.length;
     this.pendingRecords++;
+    this.grow(frame.length);
   }
 
   /** As `append`, the frame encoded straight into the buffer, its checksum written at flush (sealFrames). */
@@ -215,15 +230,9 @@ export class ServingSpool {
     value: T,
   ): void {
     const buffer = this.room(frameLength(topic, valueLength));
-    this.pendingBytes = writeUnsealedFrame(
-      buffer,
-      this.pendingBytes,
-      topic,
-      acceptedAt,
-      valueLength,
-      write,
-      value,
-    );
+    const end = writeUnsealedFrame(buffer, this.pendingBytes, topic, acceptedAt, valueLength, write, value);
+    this.grow(end - this.pendingBytes);
+    this.pendingBytes = end;
     this.pendingRecords++;
   }
 
@@ -405,6 +414,7 @@ export class ServingSpool {
     const segment = this.segments.find((s) => s !== this.active?.segment);
     if (!segment) return null;
     this.segments.splice(this.segments.indexOf(segment), 1);
+    this.grow(-segment.bytes);
     const lost = segment.records - segment.settled - (this.inflight.get(segment.seq) ?? 0);
     const next = this.segments[0]?.seq ?? this.nextSeq;
     if (this.cursor.seq <= segment.seq) this.cursor = { seq: next, offset: 0 };
@@ -442,9 +452,9 @@ export class ServingSpool {
     this.lastFlushBytes = this.pendingBytes;
     this.pendingBytes = 0;
     this.pendingRecords = 0;
-    // Counted in depth/bytes while on their way to disk, so "nothing left" is never seen mid-write.
+    // Counted in depth while on their way to disk (and in bytes from append on), so "nothing left" is
+    // never seen mid-write.
     this.writingRecords = records;
-    this.writingBytes = data.length;
     let active: { segment: Segment; handle: FileHandle } | undefined;
     try {
       active = await this.activeSegment();
@@ -457,7 +467,7 @@ export class ServingSpool {
       else this.dirtySinceSync = true;
     } catch (error) {
       this.writingRecords = 0;
-      this.writingBytes = 0;
+      this.grow(-data.length);
       // Seal the segment at its last whole write: a partial write past `bytes` is never read.
       await this.closeActive();
       throw error;
@@ -465,7 +475,6 @@ export class ServingSpool {
     active.segment.bytes += data.length;
     active.segment.records += records;
     this.writingRecords = 0;
-    this.writingBytes = 0;
     if (active.segment.bytes >= this.options.segmentBytes) await this.closeActive();
     return records;
   }
@@ -503,8 +512,15 @@ export class ServingSpool {
           (this.cursor.seq === oldest.seq && this.cursor.offset >= oldest.bytes));
       if (!done || (this.inflight.get(oldest.seq) ?? 0) > 0) return;
       this.segments.shift();
+      this.grow(-oldest.bytes);
       void this.closeReadHandle(oldest.seq).then(() => rm(oldest.path, { force: true }));
     }
+  }
+
+  /** Every change of `bytes` goes through here (the buffer's appends, a lost write, deleted segments). */
+  private grow(delta: number): void {
+    this.total += delta;
+    if (this.tally) this.tally.bytes += delta;
   }
 
   private releaseInflight(batch: SpoolBatch): void {

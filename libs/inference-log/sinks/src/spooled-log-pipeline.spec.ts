@@ -1,4 +1,12 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeInferenceLog } from '@infergate/inference-log-schema';
@@ -297,5 +305,43 @@ describe('SpooledLogPipeline', () => {
     for (let i = 0; i < 100; i++) pipeline.enqueue(entry(i));
     expect((await pipeline.health(brokerDown)).state).toBe('down');
     await pipeline.close(10);
+  });
+
+  it('counts in spoolBytes what the spools hold on disk, across servings, before and after delivery', async () => {
+    // The segment files under every serving's directory: what spoolBytes must add up to once flushed.
+    const onDisk = () =>
+      readdirSync(dir)
+        .filter((name) => /^\d+$/.test(name))
+        .flatMap((name) =>
+          readdirSync(join(dir, name))
+            .filter((file) => file.endsWith('.seg'))
+            .map((file) => statSync(join(dir, name, file)).size),
+        )
+        .reduce((a, b) => a + b, 0);
+    const settled = async (want: () => boolean) => {
+      for (let i = 0; i < 200 && !want(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const kafka = new FakeKafka();
+    kafka.down = true;
+    const pipeline = await SpooledLogPipeline.open(kafka, options, {}, quiet);
+    try {
+      // Three new servings: their first records wait in memory while each spool opens, and count meanwhile.
+      for (let i = 0; i < 90; i++) pipeline.enqueue(entry(i, 1 + (i % 3), `t${1 + (i % 3)}`));
+      const waiting = pipeline.snapshot().spoolBytes;
+      expect(waiting).toBeGreaterThan(90 * 200);
+      await settled(() => onDisk() === waiting);
+      expect(onDisk()).toBe(waiting);
+      expect(pipeline.snapshot().spoolBytes).toBe(waiting);
+
+      kafka.down = false;
+      await pipeline.drained();
+      // Sealed segments are deleted once delivered; the active ones stay (what spoolBytes still counts).
+      await settled(() => onDisk() === pipeline.snapshot().spoolBytes);
+      expect(pipeline.snapshot().spoolBytes).toBe(onDisk());
+      expect(pipeline.snapshot().spoolBytes).toBeLessThan(waiting);
+    } finally {
+      kafka.down = false;
+      await pipeline.close(10);
+    }
   });
 });

@@ -6,7 +6,7 @@ import { describeError } from './describe-error';
 import type { InferenceLogEntry, InferenceLogSink, SinkHealth } from './inference-log.sink';
 import type { InferenceLogWriter, SpoolTransport } from './inference-log.writer';
 import type { LogPipelineLogger, LogPipelineStats } from './log-pipeline';
-import { ServingSpool, type SpoolFsync } from './serving-spool';
+import { ServingSpool, type SpoolByteTally, type SpoolFsync } from './serving-spool';
 import { encodeFrame, encodeFrameWith, frameLength, type ValueWriter } from './spool-record';
 
 export type SpoolCapPolicy = 'refuse-new' | 'drop-oldest';
@@ -84,6 +84,13 @@ export class SpooledLogPipeline implements InferenceLogWriter {
   private readonly servings = new Map<number, ServingState>();
   private readonly opening = new Map<number, Promise<ServingState>>();
   private readonly waiting = new Map<number, Buffer[]>();
+  /**
+   * What `bytes` adds up, kept as it changes: the cap check reads it for every record, which must not
+   * cost more with more servings or a longer backlog (summing the spools did: 2 µs per record with one
+   * serving, 16 µs with 1 000, docs/benchmarks.md).
+   */
+  private readonly spooled: SpoolByteTally = { bytes: 0 };
+  private waitingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -150,10 +157,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
   }
 
   get bytes(): number {
-    let n = 0;
-    for (const s of this.servings.values()) n += s.spool.bytes;
-    for (const w of this.waiting.values()) for (const f of w) n += f.length;
-    return n;
+    return this.spooled.bytes + this.waitingBytes;
   }
 
   enqueue(entry: InferenceLogEntry): boolean {
@@ -195,15 +199,20 @@ export class SpooledLogPipeline implements InferenceLogWriter {
         void this.openServing(ref.servingId, ref.servingName).then(
           (opened) => {
             this.waiting.delete(ref.servingId);
-            for (const f of waiting!) this.accept(opened, f);
+            for (const f of waiting!) {
+              this.waitingBytes -= f.length;
+              this.accept(opened, f);
+            }
           },
           (error: unknown) => {
             this.waiting.delete(ref.servingId);
+            for (const f of waiting!) this.waitingBytes -= f.length;
             this.drop(ref, waiting!.length, 'io', error);
           },
         );
       }
       waiting.push(frame);
+      this.waitingBytes += frame.length;
     }
     this.stats.queued++;
     this.observer.spooled?.(destination, 1);
@@ -320,10 +329,13 @@ export class SpooledLogPipeline implements InferenceLogWriter {
     if (existing) return Promise.resolve(existing);
     let opening = this.opening.get(servingId);
     if (!opening) {
-      opening = ServingSpool.open(join(this.options.directory, String(servingId)), servingId, servingName, {
-        segmentBytes: this.options.segmentBytes,
-        fsync: this.options.fsync,
-      })
+      opening = ServingSpool.open(
+        join(this.options.directory, String(servingId)),
+        servingId,
+        servingName,
+        { segmentBytes: this.options.segmentBytes, fsync: this.options.fsync },
+        this.spooled,
+      )
         .then(({ spool, corruption }) => {
           if (corruption.regions > 0) {
             this.logger.warn(
