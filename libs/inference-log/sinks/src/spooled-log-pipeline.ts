@@ -87,7 +87,7 @@ export class SpooledLogPipeline implements InferenceLogWriter {
   /**
    * What `bytes` adds up, kept as it changes: the cap check reads it for every record, which must not
    * cost more with more servings or a longer backlog (summing the spools did: 2 µs per record with one
-   * serving, 16 µs with 1 000, docs/benchmarks.md).
+   * serving, 16-21 µs with 1 000 holding a backlog; docs/benchmarks.md).
    */
   private readonly spooled: SpoolByteTally = { bytes: 0 };
   private waitingBytes = 0;
