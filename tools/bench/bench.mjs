@@ -799,7 +799,7 @@ function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
           : null,
     }));
     console.log(
-      `\nAlternated rounds at c=64, ${roundSeconds} s per cell (req/s, CPU µs/req of the measured process, main thread µs/req for the gateway):`,
+      `\nAlternated rounds at c=64, ${roundSeconds} s per cell (req/s, CPU µs/req of the measured process, main thread µs/req for the gateway, the broker's CPU µs/req in (d)):`,
     );
     console.log(
       '| round | (b) nginx | (c) gateway, no logging | (d) gateway, Kafka logging | (d)÷(c) | (d)÷(b) | CPU (d)÷(b) |',
@@ -807,7 +807,7 @@ function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
     console.log('|---|---|---|---|---|---|---|');
     const cellText = (x) =>
       x
-        ? `${x.rps} req/s, ${x.cpuUsPerReq} µs${x.measured === 'gateway' ? ` (main ${x.mainThreadCpuUsPerReq})` : ''}`
+        ? `${x.rps} req/s, ${x.cpuUsPerReq} µs${x.measured === 'gateway' ? ` (main ${x.mainThreadCpuUsPerReq})` : ''}${x.brokerCpuUsPerReq != null ? `, broker ${x.brokerCpuUsPerReq} µs` : ''}`
         : '-';
     const fixed = (v) => (v === null ? '-' : v.toFixed(2));
     rounds.forEach((r, i) =>

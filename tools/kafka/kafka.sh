@@ -195,9 +195,15 @@ launch() { # $1 = fresh|resume
   # setsid: detach from the caller's process group/terminal so Ctrl-C or the end of a
   # test runner does not take the broker down. The inner shell writes its own PID, then
   # execs java, so the pid file holds the JVM's PID. 9>&- : do not leak the lock fd.
+  # G1HeapRegionSize=4m: with the default 1 MB regions of a 512 MB heap, every produce request over
+  # 512 kB (the gateway's log batches go up to LOG_BATCH_BYTES, 900 kB) is a humongous allocation, and
+  # under a steady stream of them G1 ran back-to-back concurrent marking cycles: a third of a core on
+  # this 2-core machine, at random (measured in docs/benchmarks.md, seventeenth session). With 4 MB
+  # regions the threshold is 2 MB, above Kafka's 1 MB message.max.bytes. It comes before
+  # KAFKA_HEAP_OPTS, so a region size given there wins.
   # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS is intentionally word-split
   nohup setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
-    "$JAVA" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+    "$JAVA" -XX:G1HeapRegionSize=4m $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
     -Djava.awt.headless=true "-Dlog4j2.configurationFile=$SCRIPT_DIR/log4j2.properties" \
     -cp "$CP" kafka.Kafka "$PROPS" >"$LOG_FILE" 2>&1 </dev/null 9>&- &
   log "starting broker ($mode) on 127.0.0.1:$KAFKA_PORT, controller 127.0.0.1:$KAFKA_CONTROLLER_PORT; log: $LOG_FILE"
