@@ -61,6 +61,7 @@ export class MetricsService {
     name: 'inference_log_queue_depth',
     help: 'Inference log records waiting in memory',
     registers: [this.registry],
+    collect: () => this.publishSpoolLevels(),
   });
   // Observed once per record: SeriesHistograms too, and this one has a single, unlabelled series.
   private readonly logDelivery = new SeriesHistogram({
@@ -100,6 +101,7 @@ export class MetricsService {
     help: 'Inference log records per serving accepted and not yet acknowledged by Kafka (memory buffer + spool)',
     labelNames: ['serving_id', 'serving'] as const,
     registers: [this.registry],
+    collect: () => this.publishSpoolLevels(),
   });
 
   readonly spoolBytes = new Gauge({
@@ -107,7 +109,18 @@ export class MetricsService {
     help: 'Bytes per serving held by the spool (segment files + memory buffer)',
     labelNames: ['serving_id', 'serving'] as const,
     registers: [this.registry],
+    collect: () => this.publishSpoolLevels(),
   });
+
+  /**
+   * Each serving's last spool level (depth, bytes), set into the three gauges by a scrape (their
+   * collect()): the spool reports a level after every flush and every acknowledgement, 100-200 times a
+   * second under load, and prom-client hashes a label set on every set().
+   */
+  private readonly spoolLevels = new Map<
+    number,
+    { labels: { serving_id: string; serving: string }; depth: number; bytes: number }
+  >();
 
   private readonly spoolDelivery = new SeriesHistogram({
     name: 'inference_log_spool_delivery_seconds',
@@ -118,6 +131,17 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  private publishSpoolLevels(): void {
+    if (this.spoolLevels.size === 0) return;
+    let total = 0;
+    for (const level of this.spoolLevels.values()) {
+      this.spoolDepth.set(level.labels, level.depth);
+      this.spoolBytes.set(level.labels, level.bytes);
+      total += level.depth;
+    }
+    this.logQueueDepth.set(total);
   }
 
   private moveSpooledCounts(): void {
@@ -149,7 +173,6 @@ export class MetricsService {
   /** Per-serving spool metrics; also feeds the global inference_log_* series the file pipeline uses. */
   spoolObserver(): SpoolObserver {
     const labels = (s: ServingRef) => ({ serving_id: String(s.servingId), serving: s.servingName });
-    const depths = new Map<number, number>();
     return {
       spooled: (s, n) => {
         const pending = this.spooledSinceScrape.get(s.servingId);
@@ -182,12 +205,15 @@ export class MetricsService {
       },
       corrupt: (s, regions) => this.spoolCorrupt.inc(labels(s), regions),
       level: (s, depth, bytes) => {
-        this.spoolDepth.set(labels(s), depth);
-        this.spoolBytes.set(labels(s), bytes);
-        depths.set(s.servingId, depth);
-        let total = 0;
-        for (const d of depths.values()) total += d;
-        this.logQueueDepth.set(total);
+        const level = this.spoolLevels.get(s.servingId);
+        if (level && level.labels.serving === s.servingName) {
+          level.depth = depth;
+          level.bytes = bytes;
+          return;
+        }
+        // Renamed serving: the old name's series keeps its last level, as prom-client keeps any series.
+        if (level) this.publishSpoolLevels();
+        this.spoolLevels.set(s.servingId, { labels: labels(s), depth, bytes });
       },
     };
   }

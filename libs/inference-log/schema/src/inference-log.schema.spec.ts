@@ -87,6 +87,16 @@ describe('inferencelog schema', () => {
     }
   });
 
+  it('writes model names as avsc does past the name cache: long names, and more names than it keeps', () => {
+    const type = inferenceLogType(1);
+    const names = ['é'.repeat(255), '€'.repeat(256), 'a'.repeat(5000)];
+    for (let i = 0; i < 1200; i++) names.push(`model-${i}-😀`);
+    for (const modelName of [...names, ...names.slice(0, 5)]) {
+      const r = { ...record, modelName };
+      expect(encodeInferenceLog(r).equals(type.toBuffer(r))).toBe(true);
+    }
+  });
+
   it('sends a record with bytes through avsc as text when another field is not plain', () => {
     const odd = { ...record, modelVersion: 1.5, inferenceRequest: Buffer.from('{"a": "é"}') };
     expect(() => encodeInferenceLog(odd)).toThrow(/1\.5/);

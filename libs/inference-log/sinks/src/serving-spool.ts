@@ -1,5 +1,5 @@
 import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, read as readFd, write as writeFd } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkFrame,
@@ -344,7 +344,7 @@ export class ServingSpool {
         const frameTopic = frameTopicEnd(buf, at);
         if (
           frameTopic - at !== topicEnd ||
-          buf.compare(buf, topicStart, topicEnd, at + topicStart, frameTopic) !== 0
+          !sameBytes(buf, topicStart, at + topicStart, topicEnd - topicStart)
         )
           break;
         bounds[2 * count] = frameTopic + 8;
@@ -460,8 +460,7 @@ export class ServingSpool {
       active = await this.activeSegment();
       let written = 0;
       while (written < data.length) {
-        const { bytesWritten } = await active.handle.write(data, written, data.length - written);
-        written += bytesWritten;
+        written += await writeAtEnd(active.handle, data, written, data.length - written);
       }
       if (this.options.fsync === 'batch') await active.handle.datasync();
       else this.dirtySinceSync = true;
@@ -607,11 +606,48 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
   const buf = Buffer.allocUnsafe(length);
   let read = 0;
   while (read < length) {
-    const { bytesRead } = await handle.read(buf, read, length - read, position + read);
+    const bytesRead = await readInto(handle, buf, read, length - read, position + read);
     if (bytesRead === 0) break;
     read += bytesRead;
   }
   return read === length ? buf : buf.subarray(0, read);
+}
+
+/**
+ * buf[a, a + length) equals buf[b, b + length): a topic, compared for every record a batch reads; a loop
+ * over its few bytes instead of a `Buffer.compare` call into C++ per record.
+ */
+function sameBytes(buf: Buffer, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
+
+/**
+ * The spool's two hot file operations (a flush's write, a batch's read) through the callback API on the
+ * handle's descriptor: `FileHandle.write`/`read` build a promise-carrying request with its own stats array
+ * per call, about 50 µs of the event loop per flush in a profile where this costs a fraction of that. The
+ * handle stays the owner of the descriptor (closed through it, never used after).
+ */
+function writeAtEnd(handle: FileHandle, data: Buffer, offset: number, length: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    writeFd(handle.fd, data, offset, length, null, (error, written) =>
+      error ? reject(error) : resolve(written),
+    ),
+  );
+}
+
+function readInto(
+  handle: FileHandle,
+  buf: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<number> {
+  return new Promise((resolve, reject) =>
+    readFd(handle.fd, buf, offset, length, position, (error, bytesRead) =>
+      error ? reject(error) : resolve(bytesRead),
+    ),
+  );
 }
 
 async function readCursor(path: string): Promise<Position | undefined> {

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { copyName, utf8Name } from '@infergate/inference-log-schema';
 import { crc32c, nativeFrameChecksums } from './crc32c';
 
 /**
@@ -52,7 +53,7 @@ export function encodeFrameWith<T>(
 
 /** The bytes of a frame holding a value of `valueLength` bytes for `topic`. */
 export function frameLength(topic: string, valueLength: number): number {
-  return FRAME_HEADER_BYTES + 1 + 2 + Buffer.byteLength(topic) + 8 + valueLength;
+  return FRAME_HEADER_BYTES + 1 + 2 + utf8Name(topic).length + 8 + valueLength;
 }
 
 /**
@@ -89,9 +90,9 @@ export function writeUnsealedFrame<T>(
   const start = at + FRAME_HEADER_BYTES;
   let o = start;
   buf[o++] = FORMAT;
-  const topicBytes = buf.write(topic, o + 2, 'utf8');
-  buf.writeUInt16LE(topicBytes, o);
-  o += 2 + topicBytes;
+  const name = utf8Name(topic);
+  buf.writeUInt16LE(name.length, o);
+  o = copyName(name, buf, o + 2);
   buf.writeDoubleLE(acceptedAt, o);
   o += 8;
   write(value, buf, o);
