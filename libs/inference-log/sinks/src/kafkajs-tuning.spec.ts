@@ -287,17 +287,20 @@ describe('kafkajs tuning', () => {
       const record = cache[require.resolve('kafkajs/src/protocol/recordBatch/record/v0')].exports;
       const framed = String(cache[require.resolve('kafkajs/src/protocol/request')].exports).includes('clientIdBytes');
       const bytes = record({ offsetDelta: 3, key: null, value: Buffer.from('v') }).buffer.toString('hex');
-      console.log(JSON.stringify([sinks.kafkajsTuning, group === sinks.groupMessagesPerPartition, crc === sinks.kafkaCrc32c, bytes, framed]));`;
+      const queue = require('kafkajs/src/network/requestQueue').prototype.scheduleCheckPendingRequests === sinks.scheduleCheckPendingRequests;
+      console.log(JSON.stringify([sinks.kafkajsTuning, group === sinks.groupMessagesPerPartition, crc === sinks.kafkaCrc32c, bytes, framed, queue]));`;
     const run = spawnSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../../../..') });
     expect(run.stderr.toString()).toBe('');
     expect(JSON.parse(run.stdout.toString())).toEqual([
-      `applied (kafkajs ${KAFKAJS_TUNED_VERSION}: linear partition grouping, records, produce requests and request frames written in place, slicing-by-8 CRC-32C)`,
+      `applied (kafkajs ${KAFKAJS_TUNED_VERSION}: linear partition grouping, records, produce requests and request frames written in place, slicing-by-8 CRC-32C, no idle 1 ms request-queue timer)`,
       true,
       true,
       // length 7 (zigzag 14), attributes 0, timestampDelta 0, offsetDelta 3 (zigzag 6), key null (-1 -> 1),
       // value of 1 byte (zigzag 2) 'v', no headers
       '0e000006010276' + '00',
       // requestFramer's function, not kafkajs' own
+      true,
+      // the request queue's check without its timer loop
       true,
     ]);
     // Loaded after kafkajs, it leaves kafkajs alone and says so.

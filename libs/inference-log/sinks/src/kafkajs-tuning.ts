@@ -4,7 +4,7 @@ import { crc32c } from './crc32c';
 import type { ValueRun } from './value-run';
 
 /**
- * Four replacements for kafkajs 2.2.4 internals that cost the Kafka sink about half of its CPU per record:
+ * Replacements for kafkajs 2.2.4 internals that cost the Kafka sink about half of its CPU per record:
  *
  * - producer/groupMessagesPerPartition copies the partition's message array once per message
  *   (`[...current, message]`), O(n²) in a batch: 125,000 element copies for the pipeline's 500 records.
@@ -18,6 +18,8 @@ import type { ValueRun } from './value-run';
  * - protocol/request frames every request (size, header, payload) through two more growing, zero-filled
  *   Encoders, copying each produce request twice more (~4% of the gateway's CPU with logging on, by a perf
  *   profile); requestFramer writes the frame into one exactly sized buffer.
+ * - network/requestQueue runs a 1 ms timer per broker connection for ever (scheduleCheckPendingRequests
+ *   below); its prototype gets the method without the loop.
  *
  * With the produce request encoder in place, a message whose value is a RecordRun stands for a whole run
  * of records (KafkaSink.send: a spool batch), written straight from the run's bytes: no message object
@@ -408,6 +410,39 @@ export function kafkaCrc32c(buffer: Uint8Array): number {
   return crc32c(buffer);
 }
 
+/** The part of kafkajs' network/requestQueue RequestQueue that its pending-request check reads. */
+export interface PendingRequestQueue {
+  pending: readonly unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+}
+
+/** kafkajs' CHECK_PENDING_REQUESTS_INTERVAL (not exported): how often a queue with waiting requests looks. */
+const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
+
+/**
+ * RequestQueue.scheduleCheckPendingRequests without its timer loop. kafkajs 2.2.4 arms the check after
+ * every check and every response, with a delay of `throttledUntil - Date.now()`, which is negative when
+ * the broker never throttled: each broker connection runs a 1 ms timer from its first response on,
+ * whether a request waits or not (tulios/kafkajs#1704, #1556, #1604; the fixes #1667 and #1768 were never
+ * released). In the gateway under load that was some 460 timer runs a second, each entering JavaScript
+ * from libuv, and 1 000 wake-ups a second of an idle gateway. Here a check is armed only when something
+ * needs one: a request waits (in `CHECK_PENDING_REQUESTS_INTERVAL_MS`, or when the broker's throttle
+ * ends), or the broker throttles (when it ends). A waiting request is still sent as soon as an in-flight
+ * one completes (fulfillRequest checks the queue itself), as before.
+ */
+export function scheduleCheckPendingRequests(this: PendingRequestQueue): void {
+  if (this.throttleCheckTimeoutId) return;
+  let scheduleAt = this.throttledUntil - Date.now();
+  if (this.pending.length > 0) scheduleAt = scheduleAt > 0 ? scheduleAt : CHECK_PENDING_REQUESTS_INTERVAL_MS;
+  else if (scheduleAt <= 0) return;
+  this.throttleCheckTimeoutId = setTimeout(() => {
+    this.throttleCheckTimeoutId = null;
+    this.checkPendingRequests();
+  }, scheduleAt);
+}
+
 /** The produce request encoder install() put into the module cache (record runs need it in use). */
 let installedProduce: unknown;
 
@@ -457,7 +492,10 @@ function install(): string {
     crc32c: kafkaCrc32c,
   });
   put(produceFile, installedProduce);
-  return `applied (kafkajs ${version}: linear partition grouping, records, produce requests and request frames written in place, slicing-by-8 CRC-32C)`;
+  const queue = nodeRequire('kafkajs/src/network/requestQueue') as { prototype: object };
+  (queue.prototype as { scheduleCheckPendingRequests: unknown }).scheduleCheckPendingRequests =
+    scheduleCheckPendingRequests;
+  return `applied (kafkajs ${version}: linear partition grouping, records, produce requests and request frames written in place, slicing-by-8 CRC-32C, no idle 1 ms request-queue timer)`;
 }
 
 /** What happened at load: "applied (...)" or "not applied: <why>"; the gateway logs it at start. */
