@@ -231,6 +231,72 @@ describe('kafkajs tuning', () => {
     }
   });
 
+  it('frames a produce request encoded here in place, once, to the bytes kafkajs writes', async () => {
+    type Produce = Parameters<typeof produceRequestEncoder>[0];
+    const originalProduce = jest.requireActual<Produce>('kafkajs/src/protocol/requests/produce/v3/request');
+    const originalFramer = jest.requireActual<RequestFramer>('kafkajs/src/protocol/request');
+    const Long = jest.requireActual<ProduceDeps['Long']>('kafkajs/src/utils/long');
+    const produce = produceRequestEncoder(originalProduce, {
+      Long,
+      encoderPrototype: Encoder.prototype,
+      record: recordEncoder(originalRecord, Encoder.prototype),
+      crc32c: originalCrc,
+    });
+    const frame = requestFramer(Encoder.prototype);
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_764_000_000_789);
+    try {
+      for (const clientId of [null, 'infergate', 'clïent-€', 'x'.repeat(242), 'x'.repeat(243)]) {
+        const args = {
+          acks: -1,
+          timeout: 30000,
+          topicData: [
+            {
+              topic: 'inference-log',
+              partitions: [
+                {
+                  partition: 0,
+                  messages: [{ key: null, value: randomBytes(5000) } as Record<string, unknown>],
+                },
+              ],
+            },
+          ],
+        };
+        const request = produce(args);
+        const payload = ((await request.encode()) as { buffer: Buffer }).buffer;
+        const framing = {
+          correlationId: 7,
+          clientId,
+          request: { apiKey: 0, apiVersion: 3, encode: async () => ({ buffer: payload }) },
+        };
+        const expected = (
+          (await originalFramer({
+            ...framing,
+            request: {
+              ...framing.request,
+              encode: async () => {
+                const e = new (Encoder as unknown as new () => { writeBuffer(b: Buffer): unknown })();
+                e.writeBuffer(payload);
+                return e;
+              },
+            },
+          })) as { buffer: Buffer }
+        ).buffer;
+        const first = ((await frame(framing)) as { buffer: Buffer }).buffer;
+        expect(first.equals(expected)).toBe(true);
+        // In place: the frame is the payload's own memory, the header in the room in front of it (a
+        // clientId longer than that room is copied).
+        expect(first.buffer === payload.buffer).toBe(clientId !== 'x'.repeat(243));
+        // Framed again (another correlation id), it is copied: the first frame's header stays as it was.
+        const again = ((await frame({ ...framing, correlationId: 8 })) as { buffer: Buffer }).buffer;
+        expect(again.buffer === payload.buffer).toBe(false);
+        expect(again.subarray(12).equals(expected.subarray(12))).toBe(true);
+        expect(first.equals(expected)).toBe(true);
+      }
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('takes record runs only through the kafkajs it tuned (never under Jest, whose kafkajs is its own)', () => {
     expect(recordRunsSupported(jest.requireActual<{ Kafka: unknown }>('kafkajs').Kafka)).toBe(false);
     expect(recordRunsSupported(undefined)).toBe(false);
