@@ -34,3 +34,26 @@ export function startBenchBroker(stateDir = join(root, 'tmp/bench/kafka')) {
     stop: () => execFileSync('bash', ['tools/kafka/kafka.sh', 'stop'], { cwd: root, env, stdio: 'ignore' }),
   };
 }
+
+/**
+ * SpooledLogPipeline options as apps/api's log-sink.factory sets them with the environment's defaults
+ * (SPOOL_*, LOG_BATCH_*), for the benches of the spool; each overrides what it varies.
+ */
+export function gatewaySpoolOptions(directory, overrides = {}) {
+  return {
+    directory,
+    flushMs: 10,
+    flushBytes: 1024 * 1024,
+    fsync: 'interval',
+    fsyncIntervalMs: 1000,
+    maxBytes: 1024 ** 3,
+    atCap: 'refuse-new',
+    segmentBytes: 16 * 1024 * 1024,
+    deliveryLingerMs: 100,
+    batchRecords: 10000,
+    batchBytes: 900000,
+    retryMinMs: 100,
+    retryMaxMs: 5000,
+    ...overrides,
+  };
+}

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { option, root, startBenchBroker } from './bench-kit.mjs';
+import { gatewaySpoolOptions, option, root, startBenchBroker } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const rate = Number(option('rate', '20000'));
@@ -73,21 +73,7 @@ async function run(mode, round) {
   // As apps/api's log-sink.factory configures it, with the environment's defaults.
   const pipeline = await sinks.SpooledLogPipeline.open(
     sink,
-    {
-      directory,
-      flushMs: 10,
-      flushBytes: 1024 * 1024,
-      fsync: 'interval',
-      fsyncIntervalMs: 1000,
-      maxBytes: 1024 ** 3,
-      atCap: 'refuse-new',
-      segmentBytes: 16 * 1024 * 1024,
-      deliveryLingerMs: lingerMs,
-      batchRecords,
-      batchBytes: 1024 * 1024,
-      retryMinMs: 100,
-      retryMaxMs: 5000,
-    },
+    gatewaySpoolOptions(directory, { deliveryLingerMs: lingerMs, batchRecords, batchBytes: 1024 * 1024 }),
     {},
     { log: () => undefined, warn: (m) => console.error(m) },
   );

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { option, root as repoRoot } from './bench-kit.mjs';
+import { gatewaySpoolOptions, option, root as repoRoot } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(option('root', repoRoot));
@@ -49,21 +49,7 @@ async function enqueueCost(servings) {
   const dir = mkdtempSync(join(tmpdir(), 'spool-scale-'));
   const pipeline = await SpooledLogPipeline.open(
     never,
-    {
-      directory: dir,
-      flushMs: 10,
-      flushBytes: 1 << 20,
-      fsync: 'never',
-      fsyncIntervalMs: 1000,
-      maxBytes: 2 ** 40,
-      atCap: 'refuse-new',
-      segmentBytes: SEGMENT_BYTES,
-      deliveryLingerMs: 100,
-      batchRecords: 10000,
-      batchBytes: 900000,
-      retryMinMs: 100,
-      retryMaxMs: 5000,
-    },
+    gatewaySpoolOptions(dir, { fsync: 'never', maxBytes: 2 ** 40, segmentBytes: SEGMENT_BYTES }),
     {},
     quiet,
   );

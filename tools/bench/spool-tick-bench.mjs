@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { option, root as repoRoot } from './bench-kit.mjs';
+import { gatewaySpoolOptions, option, root as repoRoot } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(option('root', repoRoot));
@@ -31,21 +31,7 @@ const dir = mkdtempSync(join(tmpdir(), 'spool-tick-'));
 const transport = { name: 'ack', send: async () => {}, isPermanent: () => false, close: async () => {} };
 const pipeline = await SpooledLogPipeline.open(
   transport,
-  {
-    directory: dir,
-    flushMs: 10,
-    flushBytes: 1024 * 1024,
-    fsync: 'never',
-    fsyncIntervalMs: 1000,
-    maxBytes: 2 ** 30,
-    atCap: 'refuse-new',
-    segmentBytes: 16 * 1024 * 1024,
-    deliveryLingerMs: 100,
-    batchRecords: 10000,
-    batchBytes: 900000,
-    retryMinMs: 100,
-    retryMaxMs: 5000,
-  },
+  gatewaySpoolOptions(dir, { fsync: 'never' }),
   {},
   quiet,
 );
