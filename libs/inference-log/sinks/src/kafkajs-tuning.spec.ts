@@ -35,6 +35,21 @@ function byteWiseCrc32c(bytes: Uint8Array): number {
   return (crc ^ -1) >>> 0;
 }
 
+type Produce = Parameters<typeof produceRequestEncoder>[0];
+
+/** kafkajs' own produce request (v3), and this lib's encoder over it with kafkajs' record encoder and CRC. */
+function produceEncoders(): { originalProduce: Produce; encode: Produce } {
+  const originalProduce = jest.requireActual<Produce>('kafkajs/src/protocol/requests/produce/v3/request');
+  const Long = jest.requireActual<ProduceDeps['Long']>('kafkajs/src/utils/long');
+  const encode = produceRequestEncoder(originalProduce, {
+    Long,
+    encoderPrototype: Encoder.prototype,
+    record: recordEncoder(originalRecord, Encoder.prototype),
+    crc32c: originalCrc,
+  });
+  return { originalProduce, encode };
+}
+
 describe('kafkajs tuning', () => {
   it('is written for the kafkajs version the workspace pins', () => {
     expect(jest.requireActual<{ version: string }>('kafkajs/package.json').version).toBe(
@@ -152,15 +167,7 @@ describe('kafkajs tuning', () => {
   });
 
   it('encodes a RecordRun message to the bytes kafkajs writes for its records one by one', async () => {
-    type Produce = Parameters<typeof produceRequestEncoder>[0];
-    const originalProduce = jest.requireActual<Produce>('kafkajs/src/protocol/requests/produce/v3/request');
-    const Long = jest.requireActual<ProduceDeps['Long']>('kafkajs/src/utils/long');
-    const encode = produceRequestEncoder(originalProduce, {
-      Long,
-      encoderPrototype: Encoder.prototype,
-      record: recordEncoder(originalRecord, Encoder.prototype),
-      crc32c: originalCrc,
-    });
+    const { originalProduce, encode } = produceEncoders();
     let seed = 11;
     const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
     const now = jest.spyOn(Date, 'now').mockReturnValue(1_764_000_000_456);
@@ -232,16 +239,8 @@ describe('kafkajs tuning', () => {
   });
 
   it('frames a produce request encoded here in place, once, to the bytes kafkajs writes', async () => {
-    type Produce = Parameters<typeof produceRequestEncoder>[0];
-    const originalProduce = jest.requireActual<Produce>('kafkajs/src/protocol/requests/produce/v3/request');
     const originalFramer = jest.requireActual<RequestFramer>('kafkajs/src/protocol/request');
-    const Long = jest.requireActual<ProduceDeps['Long']>('kafkajs/src/utils/long');
-    const produce = produceRequestEncoder(originalProduce, {
-      Long,
-      encoderPrototype: Encoder.prototype,
-      record: recordEncoder(originalRecord, Encoder.prototype),
-      crc32c: originalCrc,
-    });
+    const { encode: produce } = produceEncoders();
     const frame = requestFramer(Encoder.prototype);
     const now = jest.spyOn(Date, 'now').mockReturnValue(1_764_000_000_789);
     try {
