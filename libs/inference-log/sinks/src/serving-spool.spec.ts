@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServingSpool, type SpoolBatch } from './serving-spool';
+import { execFileSync } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import { closeHandle, ServingSpool, writeAtEnd, type SpoolBatch } from './serving-spool';
 import { encodeFrame, FRAME_HEADER_BYTES } from './spool-record';
 import { valuesOf } from './value-run';
 
@@ -286,5 +288,34 @@ describe('ServingSpool bytes and the shared tally', () => {
     expect(again.bytes).toBe(b.bytes);
     expect(reopened.bytes).toBe(recount(reopened));
     await reopened.close();
+  });
+});
+
+describe("the spool's descriptor-level writes", () => {
+  it('keep their handle open until they finish: closing waits for the write in flight', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spool-fd-'));
+    // A FIFO nobody reads yet: a write of more than its 64 kB buffer stays in flight until it is read.
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const handle = await open(fifo, 'r+');
+    const reader = await open(fifo, 'r');
+    const data = Buffer.alloc(1024 * 1024, 7);
+    const written = writeAtEnd(handle, data, 0, data.length);
+    let closed = false;
+    const closing = closeHandle(handle).then(() => (closed = true));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(closed).toBe(false);
+    } finally {
+      // Read it all, so the write ends whatever the assertion said (a write left blocked keeps Jest alive).
+      const chunk = Buffer.alloc(64 * 1024);
+      for (let got = 0; got < data.length;)
+        got += (await reader.read(chunk, 0, chunk.length, null)).bytesRead;
+      await reader.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await written).toBe(data.length);
+    await closing;
+    expect(closed).toBe(true);
   });
 });

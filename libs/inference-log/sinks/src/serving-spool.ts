@@ -497,7 +497,7 @@ export class ServingSpool {
     if (this.options.fsync !== 'never' && this.dirtySinceSync)
       await active.handle.datasync().catch(() => undefined);
     this.dirtySinceSync = false;
-    await active.handle.close().catch(() => undefined);
+    await closeHandle(active.handle).catch(() => undefined);
     this.collect();
   }
 
@@ -598,7 +598,7 @@ export class ServingSpool {
     const current = this.readHandle;
     if (!current || (seq !== undefined && current.seq !== seq)) return;
     this.readHandle = undefined;
-    await current.handle.close().catch(() => undefined);
+    await closeHandle(current.handle).catch(() => undefined);
   }
 }
 
@@ -626,12 +626,38 @@ function sameBytes(buf: Buffer, a: number, b: number, length: number): boolean {
  * The spool's two hot file operations (a flush's write, a batch's read) through the callback API on the
  * handle's descriptor: `FileHandle.write`/`read` build a promise-carrying request with its own stats array
  * per call, about 50 µs of the event loop per flush in a profile where this costs a fraction of that. The
- * handle stays the owner of the descriptor (closed through it, never used after).
+ * handle stays the owner of the descriptor, but it does not know about these operations, so the spool
+ * closes its handles through closeHandle, which waits for the last one started: a descriptor closed (and
+ * its number reused by the next open) under a write still queued for the threadpool would write into
+ * another file. A handle closed before the operation starts has fd -1, which fails with EBADF.
  */
-function writeAtEnd(handle: FileHandle, data: Buffer, offset: number, length: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    writeFd(handle.fd, data, offset, length, null, (error, written) =>
-      error ? reject(error) : resolve(written),
+const rawIo = new WeakMap<FileHandle, Promise<unknown>>();
+
+function tracked<T>(handle: FileHandle, op: Promise<T>): Promise<T> {
+  rawIo.set(
+    handle,
+    op.catch(() => undefined),
+  );
+  return op;
+}
+
+export async function closeHandle(handle: FileHandle): Promise<void> {
+  await rawIo.get(handle);
+  await handle.close();
+}
+
+export function writeAtEnd(
+  handle: FileHandle,
+  data: Buffer,
+  offset: number,
+  length: number,
+): Promise<number> {
+  return tracked(
+    handle,
+    new Promise((resolve, reject) =>
+      writeFd(handle.fd, data, offset, length, null, (error, written) =>
+        error ? reject(error) : resolve(written),
+      ),
     ),
   );
 }
@@ -643,9 +669,12 @@ function readInto(
   length: number,
   position: number,
 ): Promise<number> {
-  return new Promise((resolve, reject) =>
-    readFd(handle.fd, buf, offset, length, position, (error, bytesRead) =>
-      error ? reject(error) : resolve(bytesRead),
+  return tracked(
+    handle,
+    new Promise((resolve, reject) =>
+      readFd(handle.fd, buf, offset, length, position, (error, bytesRead) =>
+        error ? reject(error) : resolve(bytesRead),
+      ),
     ),
   );
 }
