@@ -408,11 +408,12 @@ export function requestFramer(encoderPrototype: object): RequestFramer {
     const payload = ((await encode()) as { readonly buffer: Buffer }).buffer;
     const clientIdBytes = clientId == null ? 0 : Buffer.byteLength(clientId, 'utf8');
     const size = 2 + 2 + 4 + 2 + clientIdBytes + payload.length;
+    const headerBytes = 4 + size - payload.length;
     const start = headroomOf.get(payload.buffer);
-    const inPlace = start === payload.byteOffset && 4 + size - payload.length <= FRAME_HEADROOM;
+    const inPlace = start === payload.byteOffset && headerBytes <= FRAME_HEADROOM;
     if (start !== undefined) headroomOf.delete(payload.buffer);
     const buf = inPlace
-      ? Buffer.from(payload.buffer, start! - (4 + size - payload.length), 4 + size)
+      ? Buffer.from(payload.buffer, start - headerBytes, 4 + size)
       : Buffer.allocUnsafe(4 + size);
     let o = buf.writeInt32BE(size, 0);
     o = buf.writeInt16BE(apiKey, o);

@@ -633,7 +633,14 @@ function sameBytes(buf: Buffer, a: number, b: number, length: number): boolean {
  */
 const rawIo = new WeakMap<FileHandle, Promise<unknown>>();
 
-function tracked<T>(handle: FileHandle, op: Promise<T>): Promise<T> {
+/** Runs one callback-API operation on the handle's descriptor, remembered for closeHandle. */
+function onDescriptor(
+  handle: FileHandle,
+  start: (fd: number, done: (error: NodeJS.ErrnoException | null, bytes: number) => void) => void,
+): Promise<number> {
+  const op = new Promise<number>((resolve, reject) =>
+    start(handle.fd, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+  );
   rawIo.set(
     handle,
     op.catch(() => undefined),
@@ -652,14 +659,7 @@ export function writeAtEnd(
   offset: number,
   length: number,
 ): Promise<number> {
-  return tracked(
-    handle,
-    new Promise((resolve, reject) =>
-      writeFd(handle.fd, data, offset, length, null, (error, written) =>
-        error ? reject(error) : resolve(written),
-      ),
-    ),
-  );
+  return onDescriptor(handle, (fd, done) => writeFd(fd, data, offset, length, null, done));
 }
 
 function readInto(
@@ -669,14 +669,7 @@ function readInto(
   length: number,
   position: number,
 ): Promise<number> {
-  return tracked(
-    handle,
-    new Promise((resolve, reject) =>
-      readFd(handle.fd, buf, offset, length, position, (error, bytesRead) =>
-        error ? reject(error) : resolve(bytesRead),
-      ),
-    ),
-  );
+  return onDescriptor(handle, (fd, done) => readFd(fd, buf, offset, length, position, done));
 }
 
 async function readCursor(path: string): Promise<Position | undefined> {
