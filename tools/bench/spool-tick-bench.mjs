@@ -5,8 +5,10 @@
 // time inside enqueue() and the main thread's CPU per record (/proc: enqueue plus the flushes, read-backs
 // and cursor writes the spool runs on the event loop). --root DIR measures another build (a worktree of an
 // older commit with its own dist/); alternate runs of two builds for before/after figures on a noisy host.
+// --body-bytes N logs bodies of N bytes instead of the echo cells' 77 (7300: an MNIST request); each round
+// also prints the process's minor page faults per record.
 // Usage: node tools/scripts/build.mjs && node tools/bench/spool-tick-bench.mjs [--per-tick 160] [--rounds 6]
-//        [--ticks 300] [--root DIR]
+//        [--ticks 300] [--body-bytes N] [--root DIR]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ const rounds = Number(option('rounds', '6'));
 const ticks = Number(option('ticks', '300'));
 const quiet = { log() {}, warn() {}, error() {} };
 const CLK_TCK = 100;
+const minorFaults = () => Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[7]);
 const mainTicks = () => {
   const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(f[11]) + Number(f[12]);
@@ -36,13 +39,19 @@ const pipeline = await SpooledLogPipeline.open(
   quiet,
 );
 // The echo cells' record: a 77-byte TF Serving body, answered unchanged.
-const request = Buffer.from('{"signature_name": "serving_default", "instances": [[1.0, 2.0, 3.0, 4.0]]}');
+const bodyBytes = Number(option('body-bytes', '0'));
+const request = bodyBytes
+  ? Buffer.from(`{"instances": [[${'0.5, '.repeat(bodyBytes)}`.slice(0, bodyBytes - 3) + ']]}')
+  : Buffer.from('{"signature_name": "serving_default", "instances": [[1.0, 2.0, 3.0, 4.0]]}');
 const response = Buffer.from(request);
 const destination = { servingId: 7, servingName: 'echolog', topic: 'bench-echo' };
-console.log(`spool at ${perTick * 100} records/s (${perTick} per 10 ms), ${root}:`);
+console.log(
+  `spool at ${perTick * 100} records/s (${perTick} per 10 ms), bodies of ${request.length} bytes, ${root}:`,
+);
 for (let round = 1; round <= rounds; round++) {
   let inside = 0n;
   const before = mainTicks();
+  const faultsBefore = minorFaults();
   for (let tick = 0; tick < ticks; tick++) {
     const start = process.hrtime.bigint();
     for (let i = 0; i < perTick; i++) {
@@ -64,8 +73,9 @@ for (let round = 1; round <= rounds; round++) {
   }
   const n = ticks * perTick;
   const main = ((mainTicks() - before) * 1e6) / CLK_TCK / n;
+  const faults = (minorFaults() - faultsBefore) / n;
   console.log(
-    `round ${round}: enqueue ${(Number(inside) / 1000 / n).toFixed(2)} µs/record, main thread ${main.toFixed(2)} µs/record`,
+    `round ${round}: enqueue ${(Number(inside) / 1000 / n).toFixed(2)} µs/record, main thread ${main.toFixed(2)} µs/record, ${faults.toFixed(3)} minor faults/record`,
   );
 }
 await pipeline.close();

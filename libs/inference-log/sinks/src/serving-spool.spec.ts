@@ -149,6 +149,54 @@ describe('ServingSpool batches', () => {
     await spool.close();
   });
 
+  it('alternates two write buffers under steady load, and lets the spare go after a second of nothing to write', async () => {
+    const { spool } = await ServingSpool.open(dir, 7, 'mnist', { segmentBytes: 1 << 24, fsync: 'never' });
+    const allocations = jest.spyOn(Buffer, 'allocUnsafeSlow');
+    const value = (i: number) => Buffer.alloc(900 + (i % 11), `record ${i} `);
+    const appendSome = (from: number) => {
+      // ~93 kB a round: above the 64 kB minimum buffer, which is not kept.
+      for (let i = from; i < from + 100; i++) spool.append(encodeFrame('topic-a', i, value(i)));
+    };
+    try {
+      appendSome(0);
+      let writing = spool.flush();
+      let warm = 0;
+      // Each round appends while the previous buffer is being written, as under load.
+      for (let round = 1; round < 10; round++) {
+        for (let i = 0; i < 3; i++) await Promise.resolve();
+        appendSome(100 * round);
+        await writing;
+        writing = spool.flush();
+        if (round === 2) warm = allocations.mock.calls.length;
+      }
+      await writing;
+      // The first buffer (grown once) and the one filled while it was written; then those in turn.
+      expect(warm).toBeGreaterThan(0);
+      expect(warm).toBeLessThanOrEqual(3);
+      expect(allocations).toHaveBeenCalledTimes(warm);
+
+      const read = await batches(spool, 1000, 1 << 24);
+      expect(read.flatMap((b) => b.acceptedAt)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+      expect(read.flatMap((b) => b.values)).toEqual(
+        Array.from({ length: 1000 }, (_, i) => value(i).toString()),
+      );
+
+      await spool.flush(); // nothing to write, but written a moment ago: the spare stays
+      appendSome(1000);
+      expect(allocations).toHaveBeenCalledTimes(warm);
+      await spool.flush();
+      const now = Date.now();
+      jest.spyOn(Date, 'now').mockReturnValue(now + 1001);
+      await spool.flush(); // nothing written for over a second: the spare goes
+      appendSome(1100);
+      expect(allocations).toHaveBeenCalledTimes(warm + 1);
+      await spool.flush();
+    } finally {
+      jest.restoreAllMocks();
+      await spool.close();
+    }
+  });
+
   it('replays a segment whose frames mix the format written now with the older one (zlib CRC-32)', async () => {
     // Versions of the seventh to ninth sessions wrote format 2; a spool they left is read after an upgrade.
     const older = (i: number) => {

@@ -39,6 +39,8 @@ export interface ServingSpoolOptions {
 const DEFAULT_CURSOR_INTERVAL_MS = 100;
 /** The smallest write buffer a spool starts (64 KiB; the next one is sized by the last flush). */
 const MIN_BUFFER_BYTES = 64 * 1024;
+/** How long a serving that writes nothing keeps its spare write buffer (see `spare`). */
+const SPARE_IDLE_MS = 1000;
 
 interface Segment {
   readonly seq: number;
@@ -103,6 +105,14 @@ export class ServingSpool {
    * starts a new one.
    */
   private buffer: Buffer | undefined;
+  /**
+   * The buffer of the last finished write, for the next buffer: two alternate under load instead of a
+   * fresh one per flush, whose pages the kernel would fault in anew (MNIST-sized records: thousands of
+   * minor faults a second). Only buffers above MIN_BUFFER_BYTES; dropped by a flush with nothing to
+   * write once the serving has written nothing for SPARE_IDLE_MS.
+   */
+  private spare: Buffer | undefined;
+  private spareSince = 0;
   private pendingBytes = 0;
   private pendingRecords = 0;
   /** The size of the last flush: the next buffer's (a little more, at least MIN_BUFFER_BYTES). */
@@ -247,6 +257,14 @@ export class ServingSpool {
       Math.ceil(this.lastFlushBytes * 1.25),
       (buffer?.length ?? 0) * 2,
     );
+    const spare = this.spare;
+    if (buffer === undefined && spare !== undefined) {
+      this.spare = undefined;
+      // Not required to reach `size` (the last flush's plus a quarter, a few bytes more or less each time):
+      // a buffer that fills grows by copying, as a new one would. At most twice `size`: a spare left by a
+      // burst is let go rather than kept for ever.
+      if (spare.length >= needed && spare.length <= 2 * size) return (this.buffer = spare);
+    }
     const grown = Buffer.allocUnsafeSlow(size);
     if (buffer !== undefined) buffer.copy(grown, 0, 0, this.pendingBytes);
     this.buffer = grown;
@@ -442,8 +460,13 @@ export class ServingSpool {
   }
 
   private async writePending(): Promise<number> {
-    if (this.pendingRecords === 0) return 0;
-    const data = this.buffer!.subarray(0, this.pendingBytes);
+    if (this.pendingRecords === 0) {
+      // Flushes with nothing to write also follow every append past flushBytes until the write starts.
+      if (this.spare !== undefined && Date.now() - this.spareSince > SPARE_IDLE_MS) this.spare = undefined;
+      return 0;
+    }
+    const whole = this.buffer!;
+    const data = whole.subarray(0, this.pendingBytes);
     // Every frame's checksum, in one pass (appendFrame leaves them out; append's frames have theirs
     // already, written again the same).
     sealFrames(data, 0, data.length);
@@ -474,6 +497,13 @@ export class ServingSpool {
     active.segment.bytes += data.length;
     active.segment.records += records;
     this.writingRecords = 0;
+    // The write is done with the buffer (the read-back reads the file): the next buffer may reuse it. A
+    // buffer of the minimum size is not kept: malloc serves that size from its free lists, and a serving
+    // with little traffic holds no second one.
+    if (whole.length > MIN_BUFFER_BYTES) {
+      this.spare = whole;
+      this.spareSince = Date.now();
+    }
     if (active.segment.bytes >= this.options.segmentBytes) await this.closeActive();
     return records;
   }
