@@ -5,8 +5,8 @@
 // time inside enqueue() and the main thread's CPU per record (/proc: enqueue plus the flushes, read-backs
 // and cursor writes the spool runs on the event loop). --root DIR measures another build (a worktree of an
 // older commit with its own dist/); alternate runs of two builds for before/after figures on a noisy host.
-// --body-bytes N logs bodies of N bytes instead of the echo cells' 77 (7300: an MNIST request); each round
-// also prints the process's minor page faults per record.
+// --body-bytes N logs bodies of N bytes instead of 74 (the echo cells send 77; 7300 is an MNIST request);
+// each round also prints the process's minor page faults per record.
 // Usage: node tools/scripts/build.mjs && node tools/bench/spool-tick-bench.mjs [--per-tick 160] [--rounds 6]
 //        [--ticks 300] [--body-bytes N] [--root DIR]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,9 +23,11 @@ const rounds = Number(option('rounds', '6'));
 const ticks = Number(option('ticks', '300'));
 const quiet = { log() {}, warn() {}, error() {} };
 const CLK_TCK = 100;
-const minorFaults = () => Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[7]);
+/** The fields of a /proc stat file after the command name (field 3 of proc(5) is index 0). */
+const statFields = (path) => readFileSync(path, 'utf8').split(') ')[1].split(' ');
+const minorFaults = () => Number(statFields('/proc/self/stat')[7]);
 const mainTicks = () => {
-  const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const f = statFields(`/proc/self/task/${process.pid}/stat`);
   return Number(f[11]) + Number(f[12]);
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -38,10 +40,10 @@ const pipeline = await SpooledLogPipeline.open(
   {},
   quiet,
 );
-// The echo cells' record: a 77-byte TF Serving body, answered unchanged.
+// A TF Serving body like the echo cells' (74 bytes; theirs is 77), answered unchanged; or --body-bytes of numbers.
 const bodyBytes = Number(option('body-bytes', '0'));
 const request = bodyBytes
-  ? Buffer.from(`{"instances": [[${'0.5, '.repeat(bodyBytes)}`.slice(0, bodyBytes - 3) + ']]}')
+  ? Buffer.from(`{"instances": [[${'0.5, '.repeat(Math.ceil(bodyBytes / 5))}`.slice(0, bodyBytes - 3) + ']]}')
   : Buffer.from('{"signature_name": "serving_default", "instances": [[1.0, 2.0, 3.0, 4.0]]}');
 const response = Buffer.from(request);
 const destination = { servingId: 7, servingName: 'echolog', topic: 'bench-echo' };
