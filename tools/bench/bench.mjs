@@ -12,7 +12,7 @@
 //        [--c 1,16,64] [--soak [--minutes 10] [--warmup-minutes 2] [--rate 500]] [--kafka host:port] [--cpu-prof DIR (gateway profile)]
 //        [--gateway-flags '--trace-gc ...' (extra node flags for the gateway, for diagnosis)] [--broker-warmup S (20)]
 //        [--gateway-output FILE (the gateway's output, written to FILE as it comes)] [--cells d-echo,... (cell ids)]
-//        [--rounds N (alternated (b)/(c)/(d) echo rounds at c=64 after the cells; 5, 0 with --quick/--cells)]
+//        [--rounds N (alternated (b)/(c)/(d) echo rounds at c=64 after the cells, every other one in reverse; 15, 0 with --quick/--cells)]
 //        [--round-seconds S (3)]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
@@ -484,18 +484,22 @@ http {
   }
   // Alternated rounds of (b), (c) and (d) echo at c=64, short cells back to back: this host's speed drifts
   // by ±30% over minutes, which moves a ratio of two 10 s cells measured a minute apart by as much; within
-  // a round the cells are seconds apart, and the median over rounds discards the rounds a drift hit.
+  // a round the cells are seconds apart, and the median over rounds discards the rounds a drift hit. Every
+  // other round runs them in reverse (d, c, b), so that neither cell of a ratio always runs first. A single
+  // round's (d)÷(c) ranges over ±0.2 here; 15 rounds (from the twentieth session; 5 before) make their
+  // median steadier (docs/benchmarks.md).
   const rounds = [];
-  const roundCount = Number(option('rounds', quick || cellIds.length > 0 ? '0' : '5'));
+  const roundCount = Number(option('rounds', quick || cellIds.length > 0 ? '0' : '15'));
   const roundSeconds = Number(option('round-seconds', '3'));
   const rotation = ['b-echo', 'c-echo', 'd-echo']
     .map((id) => cells.find((cell) => cell.id === id))
     .filter(Boolean);
   if (rotation.length >= 2 && concurrencies.includes(64)) {
     for (let i = 0; i < roundCount; i++) {
-      log(`alternated round ${i + 1}/${roundCount}: ${rotation.map((cell) => cell.id).join(', ')} at c=64`);
+      const order = i % 2 === 0 ? rotation : [...rotation].reverse();
+      log(`alternated round ${i + 1}/${roundCount}: ${order.map((cell) => cell.id).join(', ')} at c=64`);
       const round = {};
-      for (const cell of rotation) round[cell.id] = await measureCell(cell, 64, roundSeconds);
+      for (const cell of order) round[cell.id] = await measureCell(cell, 64, roundSeconds);
       rounds.push(round);
     }
   }
@@ -728,6 +732,26 @@ function latency(row, percentile) {
   return timed === undefined ? wrk : `${timed.toFixed(2)} (${wrk})`;
 }
 
+/**
+ * Where the median of `xs` would fall if the rounds were run again: the 2.5th and 97.5th percentiles of the
+ * medians of 2 000 resamples (with replacement). Seeded, so the same rounds print the same interval.
+ */
+function bootstrapMedianInterval(xs, median, resamples = 2000) {
+  let seed = 0x9e3779b9;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const medians = [];
+  for (let i = 0; i < resamples; i++)
+    medians.push(median(Array.from(xs, () => xs[Math.floor(random() * xs.length)])));
+  medians.sort((x, y) => x - y);
+  return [medians[Math.floor(0.025 * resamples)], medians[Math.ceil(0.975 * resamples) - 1]];
+}
+
 function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
   const cpu = cpus()[0]?.model ?? 'unknown cpu';
   console.log(`\n## Gateway benchmark — ${new Date().toISOString()}`);
@@ -799,7 +823,7 @@ function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
           : null,
     }));
     console.log(
-      `\nAlternated rounds at c=64, ${roundSeconds} s per cell (req/s, CPU µs/req of the measured process, main thread µs/req for the gateway, the broker's CPU µs/req in (d)):`,
+      `\nAlternated rounds at c=64, ${roundSeconds} s per cell, (b) (c) (d) in odd rounds and (d) (c) (b) in even ones (req/s, CPU µs/req of the measured process, main thread µs/req for the gateway, the broker's CPU µs/req in (d)):`,
     );
     console.log(
       '| round | (b) nginx | (c) gateway, no logging | (d) gateway, Kafka logging | (d)÷(c) | (d)÷(b) | CPU (d)÷(b) |',
@@ -817,6 +841,14 @@ function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
     );
     const of = (key) => perRound.map((x) => x[key]).filter((x) => x !== null);
     const n = rounds.length;
+    if (of('dc').length >= 4) {
+      const sorted = of('dc').sort((x, y) => x - y);
+      const at = (xs, q) => xs[Math.round(q * (xs.length - 1))].toFixed(2);
+      const [low, high] = bootstrapMedianInterval(sorted, median);
+      console.log(
+        `(d)÷(c) over the rounds: median ${median(sorted).toFixed(3)} (95% bootstrap interval ${low.toFixed(2)}–${high.toFixed(2)}), quartiles ${at(sorted, 0.25)}–${at(sorted, 0.75)}, range ${at(sorted, 0)}–${at(sorted, 1)}`,
+      );
+    }
     if (of('cpu').length)
       ratio(
         `gateway CPU/req (d) ÷ nginx CPU/req (b), echo, c=64, median of ${n} alternated rounds`,
