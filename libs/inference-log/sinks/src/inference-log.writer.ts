@@ -17,7 +17,11 @@ export interface InferenceLogWriter {
 /** Where the spool delivers to: one long-lived producer of already-encoded values. */
 export interface SpoolTransport {
   readonly name: string;
-  /** Resolves once every value of the run is acknowledged (acks=all), in order. */
+  /**
+   * Resolves once every value of the run is acknowledged (acks=all), in order. The run's bytes are the
+   * spool's and valid until the promise settles (the spool reads the next batch into them): copy what
+   * has to outlive it.
+   */
   send(topic: string, values: ValueRun): Promise<void>;
   /** True for an error that retrying cannot fix for these records (e.g. a record over the size limit). */
   isPermanent(error: unknown): boolean;

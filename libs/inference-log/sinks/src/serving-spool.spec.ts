@@ -197,6 +197,67 @@ describe('ServingSpool batches', () => {
     }
   });
 
+  it('reads the next batch into the buffer of the last acknowledged one, never into one in flight or put back', async () => {
+    const { spool } = await ServingSpool.open(dir, 7, 'mnist', { segmentBytes: 1 << 24, fsync: 'never' });
+    const value = (i: number) => Buffer.alloc(1000 + (i % 7), `record ${i} `);
+    for (let i = 0; i < 1000; i++) spool.append(encodeFrame('topic-a', i, value(i)));
+    await spool.flush();
+    const maxBytes = 100_000; // ~98 records a batch, above the 64 kB minimum kept
+    const next = async () => {
+      const batch = await spool.read(10_000, maxBytes);
+      if (batch === null || !('values' in batch)) throw new Error('expected a batch');
+      return batch;
+    };
+    const memory = (batch: SpoolBatch) => batch.values.bytes.buffer;
+    const firstIndex = (batch: SpoolBatch) => batch.acceptedAt[0]!;
+    const intact = (batch: SpoolBatch) =>
+      expect(valuesOf(batch.values).map((v) => v.toString())).toEqual(
+        Array.from({ length: batch.values.count }, (_, k) => value(firstIndex(batch) + k).toString()),
+      );
+    try {
+      const a = await next();
+      intact(a);
+      spool.settle(a);
+      const b = await next();
+      expect(memory(b)).toBe(memory(a)); // a's send settled: its buffer is b's
+      intact(b);
+
+      const c = await next(); // b is still in flight: c gets a buffer of its own
+      expect(memory(c)).not.toBe(memory(b));
+      intact(b);
+      intact(c);
+      spool.settle(b);
+      spool.settle(c);
+
+      const d = await next();
+      expect(memory(d)).toBe(memory(c));
+      spool.unread(d); // a failed produce gives nothing back: d is read again into a fresh buffer
+      const again = await next();
+      expect(firstIndex(again)).toBe(firstIndex(d));
+      expect(memory(again)).not.toBe(memory(d));
+      intact(again);
+      spool.settle(again);
+
+      // Read to the end: a read that finds nothing lets the spare go.
+      const rest: SpoolBatch[] = [];
+      for (let batch = await spool.read(10_000, maxBytes); batch !== null;) {
+        if (!('values' in batch)) throw new Error('unexpected corruption');
+        intact(batch);
+        rest.push(batch);
+        spool.settle(batch);
+        batch = await spool.read(10_000, maxBytes);
+      }
+      expect(firstIndex(rest.at(-1)!) + rest.at(-1)!.values.count).toBe(1000);
+      for (let i = 1000; i < 1100; i++) spool.append(encodeFrame('topic-a', i, value(i)));
+      await spool.flush();
+      const after = await next();
+      expect(memory(after)).not.toBe(memory(rest.at(-1)!));
+      intact(after);
+    } finally {
+      await spool.close();
+    }
+  });
+
   it('replays a segment whose frames mix the format written now with the older one (zlib CRC-32)', async () => {
     // Versions of the seventh to ninth sessions wrote format 2; a spool they left is read after an upgrade.
     const older = (i: number) => {

@@ -71,6 +71,11 @@ export interface SpoolBatch {
   readonly start: number;
   readonly end: number;
   readonly replayed: boolean;
+  /**
+   * The whole read-back buffer `values` views, when settle() may give it to the next read. Its bytes are
+   * valid until the batch is settled: a transport must not keep them past its send's promise.
+   */
+  readonly readBuffer?: Buffer;
 }
 
 export interface SpoolCorruption {
@@ -113,6 +118,14 @@ export class ServingSpool {
    */
   private spare: Buffer | undefined;
   private spareSince = 0;
+  /**
+   * The read-back buffer of the last settled batch, for the next read: under load with large records
+   * (MNIST: 900 kB batches, tens a second) a fresh buffer per read was memory the kernel faulted in anew,
+   * held until a GC found it, which raised the gateway's RSS peaks. Only a batch that Kafka acknowledged
+   * gives its buffer back (its send has settled, so nothing reads those bytes any more); a read that finds
+   * nothing lets it go.
+   */
+  private readSpare: Buffer | undefined;
   private pendingBytes = 0;
   private pendingRecords = 0;
   /** The size of the last flush: the next buffer's (a little more, at least MIN_BUFFER_BYTES). */
@@ -301,12 +314,12 @@ export class ServingSpool {
   ): Promise<SpoolBatch | { corruption: SpoolCorruption } | null> {
     for (;;) {
       let segment = this.segments.find((s) => s.seq >= this.readPos.seq);
-      if (!segment) return null;
+      if (!segment) return this.drained();
       if (segment.seq !== this.readPos.seq) this.readPos = { seq: segment.seq, offset: 0 };
       if (this.readPos.offset >= segment.bytes) {
-        if (segment === this.active?.segment) return null;
+        if (segment === this.active?.segment) return this.drained();
         const next = this.segments.find((s) => s.seq > segment!.seq);
-        if (!next) return null;
+        if (!next) return this.drained();
         this.readPos = { seq: next.seq, offset: 0 };
         segment = next;
         continue;
@@ -323,10 +336,21 @@ export class ServingSpool {
         throw error;
       }
       const available = segment.bytes - this.readPos.offset;
-      let buf = await readAt(handle, this.readPos.offset, Math.min(available, Math.max(maxBytes, 65536)));
+      const cap = Math.max(maxBytes, MIN_BUFFER_BYTES);
+      const wanted = Math.min(available, cap);
+      // A kept buffer is cap bytes, so it fits every read of this size; smaller reads take it too.
+      const spare = this.readSpare;
+      this.readSpare = undefined;
+      const target =
+        spare !== undefined && spare.length >= wanted && spare.length <= cap
+          ? spare
+          : Buffer.allocUnsafe(wanted >= MIN_BUFFER_BYTES ? cap : wanted);
+      let readBuffer: Buffer | undefined = target.length >= MIN_BUFFER_BYTES ? target : undefined;
+      let buf = await readAt(handle, this.readPos.offset, wanted, target);
       let first = parseFrame(buf, 0);
       if (first.kind === 'incomplete' && buf.length < available) {
         buf = await readAt(handle, this.readPos.offset, Math.min(available, first.needed));
+        readBuffer = undefined; // one oversized record: its buffer is not kept
         first = parseFrame(buf, 0);
       }
       // Dropped at the cap (drop-oldest) while we read it: its records were counted with it, and the read
@@ -379,11 +403,18 @@ export class ServingSpool {
         start: this.readPos.offset,
         end: this.readPos.offset + at,
         replayed: segment.previousRun,
+        ...(readBuffer !== undefined ? { readBuffer } : {}),
       };
       this.readPos = { seq: segment.seq, offset: batch.end };
       this.inflight.set(segment.seq, (this.inflight.get(segment.seq) ?? 0) + count);
       return batch;
     }
+  }
+
+  /** read()'s answer when there is nothing to read: the read-back spare goes with the load. */
+  private drained(): null {
+    this.readSpare = undefined;
+    return null;
   }
 
   /**
@@ -413,6 +444,7 @@ export class ServingSpool {
    */
   settle(batch: SpoolBatch): boolean {
     this.releaseInflight(batch);
+    if (batch.readBuffer !== undefined) this.readSpare = batch.readBuffer;
     const segment = this.segments.find((s) => s.seq === batch.seq);
     if (!segment) return false;
     segment.settled += batch.values.count;
@@ -632,15 +664,16 @@ export class ServingSpool {
   }
 }
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+/** `length` bytes at `position`, read into `into` (at least that long) when given, else a fresh buffer. */
+async function readAt(handle: FileHandle, position: number, length: number, into?: Buffer): Promise<Buffer> {
+  const buf = into ?? Buffer.allocUnsafe(length);
   let read = 0;
   while (read < length) {
     const bytesRead = await readInto(handle, buf, read, length - read, position + read);
     if (bytesRead === 0) break;
     read += bytesRead;
   }
-  return read === length ? buf : buf.subarray(0, read);
+  return read === buf.length ? buf : buf.subarray(0, read);
 }
 
 /**
