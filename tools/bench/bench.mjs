@@ -732,11 +732,17 @@ function latency(row, percentile) {
   return timed === undefined ? wrk : `${timed.toFixed(2)} (${wrk})`;
 }
 
+function median(xs) {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
 /**
  * Where the median of `xs` would fall if the rounds were run again: the 2.5th and 97.5th percentiles of the
  * medians of 2 000 resamples (with replacement). Seeded, so the same rounds print the same interval.
  */
-function bootstrapMedianInterval(xs, median, resamples = 2000) {
+function bootstrapMedianInterval(xs, resamples = 2000) {
   let seed = 0x9e3779b9;
   const random = () => {
     // mulberry32
@@ -809,11 +815,6 @@ function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
   if (d64 && c64)
     ratio('throughput c=64: (d) ÷ (c), echo', d64.rps / c64.rps, '≥ 0.9', d64.rps / c64.rps >= 0.9);
   if (rounds.length > 0) {
-    const median = (xs) => {
-      const sorted = [...xs].sort((x, y) => x - y);
-      const m = sorted.length >> 1;
-      return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-    };
     const perRound = rounds.map((r) => ({
       dc: r['d-echo'] && r['c-echo'] ? r['d-echo'].rps / r['c-echo'].rps : null,
       db: r['d-echo'] && r['b-echo'] ? r['d-echo'].rps / r['b-echo'].rps : null,
@@ -844,7 +845,7 @@ function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
     if (of('dc').length >= 4) {
       const sorted = of('dc').sort((x, y) => x - y);
       const at = (xs, q) => xs[Math.round(q * (xs.length - 1))].toFixed(2);
-      const [low, high] = bootstrapMedianInterval(sorted, median);
+      const [low, high] = bootstrapMedianInterval(sorted);
       console.log(
         `(d)÷(c) over the rounds: median ${median(sorted).toFixed(3)} (95% bootstrap interval ${low.toFixed(2)}–${high.toFixed(2)}), quartiles ${at(sorted, 0.25)}–${at(sorted, 0.75)}, range ${at(sorted, 0)}–${at(sorted, 1)}`,
       );
