@@ -355,7 +355,7 @@ http {
       'gateway',
       process.execPath,
       // The V8 flags as `npm start` sets them (README: 4 MB young-generation semi-spaces, and an old
-      // generation that grows at most 1.5x what the last full GC kept).
+      // generation that grows at most 1.5x what the last full GC kept); its MALLOC_ARENA_MAX below.
       [
         '--max-semi-space-size=4',
         '--heap-growing-percent=50',
@@ -363,6 +363,8 @@ http {
         ...(profile ? ['tools/bench/profiled-gateway.cjs', resolve(profile)] : ['dist/apps/api/src/main.js']),
       ],
       {
+        // As `npm start` sets it (README), unless the caller's environment has it.
+        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
         PORT: String(gwPort),
         DATA_DIR: dataDir,
         ADMIN_PASSWORD: 'bench-password',
