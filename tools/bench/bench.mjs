@@ -351,20 +351,18 @@ http {
     const dataDir = join(work, 'gateway-data');
     rmSync(dataDir, { recursive: true, force: true });
     const profile = option('cpu-prof', '');
+    // Started as `npm start` starts it (tools/scripts/gateway.sh: its V8 flags and MALLOC_ARENA_MAX),
+    // which execs node, so the PID measured is the gateway's.
     gateway = start(
       'gateway',
-      process.execPath,
-      // The V8 flags as `npm start` sets them (README: 4 MB young-generation semi-spaces, and an old
-      // generation that grows at most 1.5x what the last full GC kept); its MALLOC_ARENA_MAX below.
+      'bash',
       [
-        '--max-semi-space-size=4',
-        '--heap-growing-percent=50',
+        join(root, 'tools/scripts/gateway.sh'),
         ...option('gateway-flags', '').split(' ').filter(Boolean),
-        ...(profile ? ['tools/bench/profiled-gateway.cjs', resolve(profile)] : ['dist/apps/api/src/main.js']),
+        ...(profile ? ['tools/bench/profiled-gateway.cjs', resolve(profile)] : []),
       ],
       {
-        // As `npm start` sets it (README), unless the caller's environment has it.
-        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+        NODE: process.execPath,
         PORT: String(gwPort),
         DATA_DIR: dataDir,
         ADMIN_PASSWORD: 'bench-password',
