@@ -1,6 +1,8 @@
 // Pieces every benchmark script under tools/bench shares: the repository root, `--name value` options,
-// and the bench's own Kafka broker (127.0.0.1:19092, so a benchmark never disturbs the test broker on 9092).
+// what /proc says a process or thread has used, and the bench's own Kafka broker (127.0.0.1:19092, so a
+// benchmark never disturbs the test broker on 9092).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +13,41 @@ export const option = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
+
+/** Linux USER_HZ: the unit of the CPU times in /proc's stat files. */
+export const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
+
+/**
+ * A process's /proc stat (`pid`: a number or 'self'), or one of its threads' (`tid`, under task/): CPU ticks
+ * (utime + stime, in CLK_TCK) and minor page faults. The fields are counted from after the command name,
+ * which may itself hold spaces and parentheses.
+ */
+export function procStat(pid = 'self', tid = undefined) {
+  const stat = readFileSync(
+    tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+    'utf8',
+  );
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { cpuTicks: Number(fields[11]) + Number(fields[12]), minorFaults: Number(fields[7]) };
+}
+
+/**
+ * A process's /proc status, or one of its threads' (`tid`): RSS and its high-water mark in kB, and the
+ * voluntary and involuntary context switches (of the thread, when `tid` is given).
+ */
+export function procStatus(pid = 'self', tid = undefined) {
+  const text = readFileSync(
+    tid === undefined ? `/proc/${pid}/status` : `/proc/${pid}/task/${tid}/status`,
+    'utf8',
+  );
+  const field = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    rssKb: field('VmRSS'),
+    hwmKb: field('VmHWM'),
+    voluntarySwitches: field('voluntary_ctxt_switches'),
+    involuntarySwitches: field('nonvoluntary_ctxt_switches'),
+  };
+}
 
 /**
  * Starts (or finds running) the bench broker with its state in `stateDir`, through the project's own

@@ -29,25 +29,18 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startBenchBroker } from './bench-kit.mjs';
+import { CLK_TCK, option, procStat, procStatus, root, startBenchBroker } from './bench-kit.mjs';
 import { runWrk } from './wrk.mjs';
 
 const require = createRequire(import.meta.url);
-const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
-const option = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
 const quick = flag('quick');
 const soak = flag('soak');
 const seconds = Number(option('seconds', quick ? '3' : '10'));
 const only = new Set(option('only', 'a,b,c,d,e,f').split(','));
 const concurrencies = option('c', '1,16,64').split(',').map(Number);
 const work = join(root, 'tmp/bench');
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
 mkdirSync(work, { recursive: true });
 
 const children = [];
@@ -127,18 +120,6 @@ async function waitUntil(what, probe, child, timeoutMs = 60_000) {
 
 const httpOk = (url) => async () => (await fetch(url)).status < 500;
 
-function procStat(pid, file = `/proc/${pid}/stat`) {
-  const stat = readFileSync(file, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { cpuTicks: Number(fields[11]) + Number(fields[12]) };
-}
-
-function procStatus(pid) {
-  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
-  return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-}
-
 /** The process and, for nginx, its workers. */
 function processTree(pid) {
   const pids = [pid];
@@ -157,7 +138,7 @@ function processTree(pid) {
 
 const cpuTicksOf = (pids) => pids.reduce((sum, p) => sum + procStat(p).cpuTicks, 0);
 /** CPU of a process's main thread alone (the event loop, for Node: what bounds its throughput). */
-const mainThreadTicksOf = (pid) => procStat(pid, `/proc/${pid}/task/${pid}/stat`).cpuTicks;
+const mainThreadTicksOf = (pid) => procStat(pid, pid).cpuTicks;
 /** Busy time of the whole machine (every process and the kernel: user, nice, system, irq, softirq, steal). */
 function machineBusyTicks() {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -850,27 +831,17 @@ function report(rows, meta, { rounds = [], roundSeconds = 0 } = {}) {
         `(d)÷(c) over the rounds: median ${median(sorted).toFixed(3)} (95% bootstrap interval ${low.toFixed(2)}–${high.toFixed(2)}), quartiles ${at(sorted, 0.25)}–${at(sorted, 0.75)}, range ${at(sorted, 0)}–${at(sorted, 1)}`,
       );
     }
-    if (of('cpu').length)
-      ratio(
-        `gateway CPU/req (d) ÷ nginx CPU/req (b), echo, c=64, median of ${n} alternated rounds`,
-        median(of('cpu')),
-        '≤ 3',
-        median(of('cpu')) <= 3,
-      );
-    if (of('db').length)
-      ratio(
-        `throughput c=64: (d) ÷ (b), echo, median of ${n} alternated rounds`,
-        median(of('db')),
-        '≥ 0.5',
-        median(of('db')) >= 0.5,
-      );
-    if (of('dc').length)
-      ratio(
-        `throughput c=64: (d) ÷ (c), echo, median of ${n} alternated rounds`,
-        median(of('dc')),
-        '≥ 0.9',
-        median(of('dc')) >= 0.9,
-      );
+    const roundTargets = [
+      ['cpu', 'gateway CPU/req (d) ÷ nginx CPU/req (b), echo, c=64', '≤ 3', (m) => m <= 3],
+      ['db', 'throughput c=64: (d) ÷ (b), echo', '≥ 0.5', (m) => m >= 0.5],
+      ['dc', 'throughput c=64: (d) ÷ (c), echo', '≥ 0.9', (m) => m >= 0.9],
+    ];
+    for (const [key, name, goal, met] of roundTargets) {
+      const values = of(key);
+      if (values.length === 0) continue;
+      const m = median(values);
+      ratio(`${name}, median of ${n} alternated rounds`, m, goal, met(m));
+    }
   }
   const fg = get('f-gateway', 16);
   const fm = get('f-mlserver', 16);

@@ -6,11 +6,11 @@
 // Usage: node tools/scripts/build.mjs && node tools/bench/idle-bench.mjs [--kafka host:port] [--seconds 10]
 //        [--runs 2] [--root DIR]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { option, root as repoRoot, startBenchBroker } from './bench-kit.mjs';
+import { CLK_TCK, option, procStat, procStatus, root as repoRoot, startBenchBroker } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(option('root', repoRoot));
@@ -20,7 +20,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const external = option('kafka', '');
 const broker = external ? undefined : startBenchBroker();
 const brokers = external || broker.brokers;
-const CLK_TCK = 100;
 
 async function once() {
   const dataDir = mkdtempSync(join(tmpdir(), 'idle-bench-'));
@@ -83,16 +82,8 @@ async function once() {
       if (r.ok) answered++;
     }
     await sleep(3000);
-    const cpu = () => {
-      const f = readFileSync(`/proc/${gateway.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return Number(f[11]) + Number(f[12]);
-    };
-    const wakeups = () =>
-      Number(
-        /\nvoluntary_ctxt_switches:\s+(\d+)/.exec(
-          readFileSync(`/proc/${gateway.pid}/task/${gateway.pid}/status`, 'utf8'),
-        )[1],
-      );
+    const cpu = () => procStat(gateway.pid).cpuTicks;
+    const wakeups = () => procStatus(gateway.pid, gateway.pid).voluntarySwitches;
     const [cpu0, wake0] = [cpu(), wakeups()];
     await sleep(seconds * 1000);
     const [cpu1, wake1] = [cpu(), wakeups()];

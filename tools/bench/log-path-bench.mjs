@@ -7,11 +7,11 @@
 //        [--rate 20000] [--seconds 5] [--rounds 2] [--modes main,thread] [--batch 10000] [--linger 100]
 //        [--body-bytes N (request and response bodies of ~N bytes instead of the echo cells' 77; ~6000 is MNIST's)]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gatewaySpoolOptions, option, root, startBenchBroker } from './bench-kit.mjs';
+import { CLK_TCK, gatewaySpoolOptions, option, procStat, root, startBenchBroker } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const rate = Number(option('rate', '20000'));
@@ -22,7 +22,6 @@ const batchRecords = Number(option('batch', '10000'));
 const lingerMs = Number(option('linger', '100'));
 const sinks = require(join(root, 'dist/libs/inference-log/sinks/src'));
 const { Kafka, logLevel } = require('kafkajs');
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
 
 let brokers = option('kafka', '');
 let stopBroker;
@@ -32,11 +31,6 @@ if (!brokers) {
   brokers = broker.brokers;
 }
 
-const ticks = (file) => {
-  const stat = readFileSync(file, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
 /** The broker's JVM (every java process running kafka.Kafka here: the bench's own, or the one at --kafka). */
 const brokerTicks = () => {
   let pids = [];
@@ -45,10 +39,10 @@ const brokerTicks = () => {
   } catch {
     /* none */
   }
-  return pids.reduce((sum, pid) => sum + ticks(`/proc/${pid}/stat`), 0);
+  return pids.reduce((sum, pid) => sum + procStat(pid).cpuTicks, 0);
 };
-const mainTicks = () => ticks(`/proc/self/task/${process.pid}/stat`);
-const processTicks = () => ticks('/proc/self/stat');
+const mainTicks = () => procStat('self', process.pid).cpuTicks;
+const processTicks = () => procStat().cpuTicks;
 
 // The echo cells' record: a 77-byte TF Serving body answered unchanged (or, with --body-bytes, one of about
 // that size: large records make LOG_BATCH_BYTES, not LOG_BATCH_SIZE, what cuts the batches).

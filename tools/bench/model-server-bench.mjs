@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLK_TCK, procStat } from './bench-kit.mjs';
 import { runWrk } from './wrk.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -49,7 +50,6 @@ const inputName = signature.inputs.images;
 const outputName = signature.outputs.scores;
 const pixels = Array.from({ length: 784 }, (_, i) => Math.round((((i * 7919) % 255) / 255) * 1e4) / 1e4);
 const body = JSON.stringify({ signature_name: 'predict_images', instances: [pixels] });
-const CLK_TCK = 100; // Linux USER_HZ; /proc/<pid>/stat counts in these ticks
 
 // 1. ORT alone, same session settings as the server.
 async function ortPerCall(batch, iterations) {
@@ -79,9 +79,7 @@ async function ortPerCall(batch, iterations) {
 }
 
 function procCpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+  return procStat(pid).cpuTicks / CLK_TCK;
 }
 
 function startServer(mode) {

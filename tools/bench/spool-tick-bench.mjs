@@ -9,11 +9,11 @@
 // each round also prints the process's minor page faults per record.
 // Usage: node tools/scripts/build.mjs && node tools/bench/spool-tick-bench.mjs [--per-tick 160] [--rounds 6]
 //        [--ticks 300] [--body-bytes N] [--root DIR]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gatewaySpoolOptions, option, root as repoRoot } from './bench-kit.mjs';
+import { CLK_TCK, gatewaySpoolOptions, option, procStat, root as repoRoot } from './bench-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(option('root', repoRoot));
@@ -22,14 +22,8 @@ const perTick = Number(option('per-tick', '160'));
 const rounds = Number(option('rounds', '6'));
 const ticks = Number(option('ticks', '300'));
 const quiet = { log() {}, warn() {}, error() {} };
-const CLK_TCK = 100;
-/** The fields of a /proc stat file after the command name (field 3 of proc(5) is index 0). */
-const statFields = (path) => readFileSync(path, 'utf8').split(') ')[1].split(' ');
-const minorFaults = () => Number(statFields('/proc/self/stat')[7]);
-const mainTicks = () => {
-  const f = statFields(`/proc/self/task/${process.pid}/stat`);
-  return Number(f[11]) + Number(f[12]);
-};
+const minorFaults = () => procStat().minorFaults;
+const mainTicks = () => procStat('self', process.pid).cpuTicks;
 const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 const dir = mkdtempSync(join(tmpdir(), 'spool-tick-'));
