@@ -17,27 +17,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CLK_TCK, procStat } from './bench-kit.mjs';
+import { CLK_TCK, option, procStat, root } from './bench-kit.mjs';
 import { runWrk } from './wrk.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const ort = require('onnxruntime-node');
 const autocannon = require('autocannon');
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const duration = Number(arg('duration', '5'));
-const dist = path.resolve(root, arg('dist', 'dist'));
-const repository = path.resolve(root, arg('model-repository', 'models'));
-const threads = Number(arg('intra-op-threads', '1'));
-const levels = arg('c', '1,16').split(',').map(Number);
-const rounds = Math.max(1, Number(arg('rounds', '3')));
+const duration = Number(option('duration', '5'));
+const dist = path.resolve(root, option('dist', 'dist'));
+const repository = path.resolve(root, option('model-repository', 'models'));
+const threads = Number(option('intra-op-threads', '1'));
+const levels = option('c', '1,16').split(',').map(Number);
+const rounds = Math.max(1, Number(option('rounds', '3')));
 const hasWrk = spawnSync('sh', ['-c', 'command -v wrk']).status === 0;
-const loadTool = arg('load', hasWrk ? 'wrk' : 'autocannon');
+const loadTool = option('load', hasWrk ? 'wrk' : 'autocannon');
 const main = path.join(dist, 'apps/model-server/src/main.js');
 const servers = []; // started server processes, stopped on every exit path
 const modelFile = path.join(repository, 'mnist/1/model.onnx');

@@ -13,7 +13,9 @@
 # - --max-semi-space-size=4: 4 MB young-generation semi-spaces (20-35 MB less RSS under load).
 # - --heap-growing-percent=50: the old generation grows to 1.5x what the last full GC kept.
 #
-# exec: the gateway keeps this script's PID, so signals and /proc readings reach it directly.
+# It runs from the repository root (as `npm start` does), so relative paths in the environment, such as
+# DATA_DIR's default ./data, are taken from there. exec: the gateway keeps this script's PID, so signals and
+# /proc readings reach it directly.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
